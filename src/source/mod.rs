@@ -389,7 +389,8 @@ pub struct OfacCsvSet {
 
 impl OfacCsvSet {
     /// The set around `main`: companions are looked up beside it by name
-    /// (`add.csv`/`alt.csv`/`sdn_comments.csv`, or the `cons_` equivalents).
+    /// (`add.csv`/`alt.csv`/`sdn_comments.csv`, or the `cons_` equivalents,
+    /// each optionally gzip-compressed as `*.csv.gz`).
     pub fn around(main: &Path) -> OfacCsvSet {
         let folder = main.parent().map(Path::to_path_buf).unwrap_or_default();
         let name = main
@@ -413,9 +414,17 @@ impl OfacCsvSet {
             })
         };
         let (add, alt, comments): (&[&str], &[&str], &[&str]) = if cons {
-            (&["cons_add.csv"], &["cons_alt.csv"], &["cons_comments.csv"])
+            (
+                &["cons_add.csv", "cons_add.csv.gz"],
+                &["cons_alt.csv", "cons_alt.csv.gz"],
+                &["cons_comments.csv", "cons_comments.csv.gz"],
+            )
         } else {
-            (&["add.csv"], &["alt.csv"], &["sdn_comments.csv"])
+            (
+                &["add.csv", "add.csv.gz"],
+                &["alt.csv", "alt.csv.gz"],
+                &["sdn_comments.csv", "sdn_comments.csv.gz"],
+            )
         };
         let (add, alt, comments) = (find(add), find(alt), find(comments));
         OfacCsvSet {
@@ -546,7 +555,8 @@ fn walk(dir: &Path, found: &mut Found) {
         }
         let input = Input::file(p);
         if matches!(input.raw_len(), Ok(0)) {
-            let name = input.file_name_lower();
+            let lower = input.file_name_lower();
+            let name = lower.trim_end_matches(".gz");
             if name.ends_with("comments.csv")
                 || name.ends_with("add.csv")
                 || name.ends_with("alt.csv")
@@ -554,6 +564,14 @@ fn walk(dir: &Path, found: &mut Found) {
                 // An empty companion file is legitimate (no comments that day).
                 continue;
             }
+            // An empty main file is a failed download, never "no entries".
+            found.errors.push(
+                Error::malformed(
+                    "file is empty (0 bytes): refusing it rather than reading it as an empty list",
+                )
+                .in_file(p),
+            );
+            continue;
         }
         match detect(&input) {
             Ok(Some(Detected::List(f))) => {

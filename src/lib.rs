@@ -19,6 +19,7 @@
 //! ```
 
 pub mod error;
+pub mod analysis;
 pub mod model;
 pub mod normalize;
 pub mod source;

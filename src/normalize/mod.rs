@@ -4,3 +4,5 @@
 //! analysis issue.)
 
 pub mod script;
+pub mod text;
+pub mod translit;

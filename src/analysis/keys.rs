@@ -1,0 +1,121 @@
+//! Keys under which spellings of one name meet.
+//!
+//! - [`skeleton`]: the consonant skeleton. Romanisation systems disagree
+//!   mostly on vowels and on a few consonant digraphs, and Arabic script
+//!   writes no short vowels at all; the skeleton drops vowels (and the
+//!   semivowels y/w inside words), unifies the digraphs and letters that
+//!   systems swap (ph/f, c/k/q, x/ks, kh/h, dj/j, w/v, z/s, ts/tz/c, …) and
+//!   collapses doubled letters. Mohammed, Muhammad, Mohamad and محمد all give
+//!   `mhmd`; Sergei/Sergey `srg`; Aleksandr/Alexander `lksndr`;
+//!   Yevgeny/Evgeniy `vgn`; Hussein/Husayn/حسين `hsn`.
+//! - [`phonetic`]: the Double Metaphone primary code (English-oriented,
+//!   good for Latin typos that keep the sound: Stephens/Stevens).
+
+use std::sync::LazyLock;
+
+use rphonetic::DoubleMetaphone;
+
+/// The consonant skeleton of a folded Latin word (see the module docs).
+/// Empty for a word without consonants.
+pub fn skeleton(word: &str) -> String {
+    let b: Vec<u8> = word.bytes().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let next = b.get(i + 1).copied().unwrap_or(0);
+        let (class, used): (Option<u8>, usize) = match (c, next) {
+            (b'p', b'h') => (Some(b'f'), 2),
+            (b'k', b'h') | (b'c', b'h') if i + 2 < b.len() || out.is_empty() => {
+                // kh, ch: the Russian/Arabic kh and the Germanic ch -> h class;
+                // Chinese/English initial ch (Chol, Chen) keeps its own class.
+                if c == b'c' {
+                    (Some(b'C'), 2)
+                } else {
+                    (Some(b'h'), 2)
+                }
+            }
+            (b'c', b'h') => (Some(b'C'), 2),
+            (b'k', b'h') => (Some(b'h'), 2),
+            (b's', b'h') => (Some(b'S'), 2),
+            (b'z', b'h') => (Some(b'Z'), 2),
+            (b'g', b'h') => (Some(b'g'), 2),
+            (b't', b'h') => (Some(b't'), 2),
+            (b'd', b'h') => (Some(b'd'), 2),
+            (b'd', b'j') => (Some(b'j'), 2),
+            (b't', b's') | (b't', b'z') => (Some(b'c'), 2),
+            (b'c', b'k') => (Some(b'k'), 2),
+            (b'a' | b'e' | b'i' | b'o' | b'u', _) => (None, 1),
+            (b'y' | b'w', _) if !out.is_empty() || i == 0 => {
+                // y/w are semivowels: dropped inside words; initial w is v.
+                if c == b'w' && i == 0 && next != 0 && !matches!(next, b'a' | b'e' | b'i' | b'o' | b'u' | b'y') {
+                    (Some(b'v'), 1)
+                } else {
+                    (None, 1)
+                }
+            }
+            (b'w', _) => (Some(b'v'), 1),
+            (b'c', _) | (b'q', _) => (Some(b'k'), 1),
+            (b'x', _) => {
+                if out.last() != Some(&b'k') {
+                    out.push(b'k');
+                }
+                (Some(b's'), 1)
+            }
+            (b'z', _) => (Some(b's'), 1),
+            _ => (Some(c), 1),
+        };
+        if let Some(k) = class {
+            if out.last() != Some(&k) {
+                out.push(k);
+            }
+        }
+        i += used;
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+static DM: LazyLock<DoubleMetaphone> = LazyLock::new(|| DoubleMetaphone::new(Some(6)));
+
+/// The Double Metaphone primary code of a folded Latin word.
+pub fn phonetic(word: &str) -> String {
+    if word.is_empty() || !word.is_ascii() {
+        return String::new();
+    }
+    DM.double_metaphone(word).primary()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::skeleton as s;
+
+    #[test]
+    fn romanisations_of_one_name_share_a_skeleton() {
+        let groups: &[&[&str]] = &[
+            &["mohammed", "muhammad", "mohamad", "mohamed", "mhmd", "muhamad"],
+            &["sergei", "sergey"],
+            &["aleksandr", "alexander", "aleksander"],
+            &["yevgeny", "evgeniy", "evgenii", "yevgeniy"],
+            &["hussein", "husayn", "hsin", "husain", "hussain"],
+            &["lukashenko", "lukashenka"],
+            &["djordje", "jordje"],
+            &["tsoi", "tsoy"],
+            &["khalid", "khaled"],
+            &["osama", "usama"],
+            &["abdulrahman", "abdelrahman", "abdoulrahman"],
+        ];
+        for g in groups {
+            let k = s(g[0]);
+            for w in g.iter() {
+                assert_eq!(s(w), k, "{w} vs {}", g[0]);
+            }
+        }
+    }
+
+    #[test]
+    fn different_names_keep_different_skeletons() {
+        assert_ne!(s("putin"), s("patel"));
+        assert_ne!(s("kim"), s("lee"));
+        assert_ne!(s("chol"), s("sol"));
+    }
+}

@@ -1,0 +1,196 @@
+//! Name parts: legal forms, titles, particles and initials, recognised from
+//! the dictionaries in `data/analysis/` and tagged (never deleted).
+//!
+//! Rules:
+//! - legal-form phrases (longest first) are merged into one token carrying
+//!   the canonical form; a phrase counts only at the start or the end of a
+//!   name, where legal forms stand (so "Ao Zhang" in the middle of nothing
+//!   special stays a word unless at an edge — a known, cheap ambiguity
+//!   that costs little because legal forms weigh little but still match);
+//! - titles (phrases too: "lieutenant general") and particles are tagged;
+//! - a single letter is an initial;
+//! - whatever tagging would leave a name with no word keeps its words: a
+//!   name that is only "Sultan" or only "General" is a name.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use super::Role;
+
+struct Dictionaries {
+    titles: HashSet<Vec<String>>,
+    title_max: usize,
+    particles: HashSet<String>,
+    /// phrase (as words) → canonical
+    legal: HashMap<Vec<String>, String>,
+    legal_max: usize,
+}
+
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+fn words(s: &str) -> Vec<String> {
+    s.split_whitespace().map(str::to_string).collect()
+}
+
+static DICT: LazyLock<Dictionaries> = LazyLock::new(|| {
+    let titles: HashSet<Vec<String>> =
+        lines(include_str!("../../data/analysis/titles.txt")).map(words).collect();
+    let particles = lines(include_str!("../../data/analysis/particles.txt"))
+        .map(str::to_string)
+        .collect();
+    let mut legal = HashMap::new();
+    for l in lines(include_str!("../../data/analysis/legal_forms.txt")) {
+        if let Some((canon, phrase)) = l.split_once('\t') {
+            legal.insert(words(phrase), canon.trim().to_string());
+        }
+    }
+    Dictionaries {
+        title_max: titles.iter().map(Vec::len).max().unwrap_or(1),
+        titles,
+        particles,
+        legal_max: legal.keys().map(Vec::len).max().unwrap_or(1),
+        legal,
+    }
+});
+
+/// Is this folded word a known particle?
+pub fn is_particle(w: &str) -> bool {
+    DICT.particles.contains(w)
+}
+
+/// Tags romanised words: `(text, alts, transliterated)` in, `(text, alts,
+/// role, transliterated)` out.
+pub fn tag(raw: Vec<(String, Vec<String>, bool)>) -> Vec<(String, Vec<String>, Role, bool)> {
+    let d = &*DICT;
+    let n = raw.len();
+    let texts: Vec<&str> = raw.iter().map(|r| r.0.as_str()).collect();
+    // Legal forms at the edges: longest phrase at the end, then at the start.
+    let mut legal_spans: Vec<(usize, usize, String)> = Vec::new();
+    let find_at = |start: usize, len: usize| -> Option<String> {
+        let key: Vec<String> = texts[start..start + len].iter().map(|s| s.to_string()).collect();
+        d.legal.get(&key).cloned()
+    };
+    let mut end_limit = n;
+    for len in (1..=d.legal_max.min(n.saturating_sub(1))).rev() {
+        if let Some(c) = find_at(n - len, len) {
+            legal_spans.push((n - len, n, c));
+            end_limit = n - len;
+            break;
+        }
+    }
+    for len in (1..=d.legal_max.min(end_limit.saturating_sub(1))).rev() {
+        if let Some(c) = find_at(0, len) {
+            legal_spans.push((0, len, c));
+            break;
+        }
+    }
+    let mut roles: Vec<Role> = vec![Role::Word; n];
+    let mut canon: Vec<Option<String>> = vec![None; n];
+    let mut merged_away = vec![false; n];
+    for (s, e, c) in &legal_spans {
+        roles[*s] = Role::LegalForm;
+        canon[*s] = Some(c.clone());
+        for m in merged_away.iter_mut().take(*e).skip(s + 1) {
+            *m = true;
+        }
+        for r in roles.iter_mut().take(*e).skip(s + 1) {
+            *r = Role::LegalForm;
+        }
+    }
+    // Titles (phrases) and particles among the remaining words.
+    let mut i = 0;
+    while i < n {
+        if roles[i] != Role::Word {
+            i += 1;
+            continue;
+        }
+        let mut matched = 0;
+        for len in (1..=d.title_max.min(n - i)).rev() {
+            if roles[i..i + len].iter().all(|r| *r == Role::Word) {
+                let key: Vec<String> = texts[i..i + len].iter().map(|s| s.to_string()).collect();
+                if d.titles.contains(&key) {
+                    matched = len;
+                    break;
+                }
+            }
+        }
+        if matched > 0 {
+            for r in roles.iter_mut().skip(i).take(matched) {
+                *r = Role::Title;
+            }
+            i += matched;
+            continue;
+        }
+        if texts[i].chars().count() == 1 && texts[i].chars().all(char::is_alphabetic) {
+            roles[i] = Role::Initial;
+        } else if d.particles.contains(texts[i]) && i + 1 < n {
+            roles[i] = Role::Particle;
+        }
+        i += 1;
+    }
+    // A name must keep a word: undo title/particle tags if none is left.
+    if !roles.iter().any(|r| matches!(r, Role::Word | Role::Initial)) {
+        for r in roles.iter_mut() {
+            if matches!(r, Role::Title | Role::Particle) {
+                *r = Role::Word;
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(n);
+    for (i, (text, alts, tr)) in raw.into_iter().enumerate() {
+        if merged_away[i] {
+            continue;
+        }
+        match canon[i].take() {
+            Some(c) => out.push((c, Vec::new(), Role::LegalForm, tr)),
+            None => out.push((text, alts, roles[i], tr)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(words: &[&str]) -> Vec<(String, Role)> {
+        tag(words.iter().map(|w| (w.to_string(), vec![], false)).collect())
+            .into_iter()
+            .map(|(t, _, r, _)| (t, r))
+            .collect()
+    }
+
+    #[test]
+    fn cyrillic_legal_form_at_the_start_is_canonical_llc() {
+        assert_eq!(
+            t(&["ooo", "romashka"]),
+            [("llc".into(), Role::LegalForm), ("romashka".into(), Role::Word)]
+        );
+    }
+
+    #[test]
+    fn multi_word_legal_forms_merge() {
+        assert_eq!(
+            t(&["grupo", "sa", "de", "cv"]),
+            [("grupo".into(), Role::Word), ("sa de cv".into(), Role::LegalForm)]
+        );
+    }
+
+    #[test]
+    fn general_trading_keeps_both_words_as_name_parts() {
+        let r = t(&["general", "trading", "llc"]);
+        assert_eq!(r[0].1, Role::Title);
+        assert_eq!(r[1].1, Role::Word);
+        assert_eq!(r[2].1, Role::LegalForm);
+    }
+
+    #[test]
+    fn a_particle_at_the_end_is_a_word() {
+        // "Kim Jong Un" style: the last word is never a particle.
+        assert_eq!(t(&["hassan", "al"])[1].1, Role::Word);
+    }
+}

@@ -18,10 +18,11 @@
 //! }
 //! ```
 
-pub mod error;
 pub mod analysis;
+pub mod error;
 pub mod model;
 pub mod normalize;
+pub mod score;
 pub mod source;
 
 pub use error::{Error, ErrorKind, Result};

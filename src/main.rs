@@ -25,6 +25,25 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Score two names against each other (A is the query, B the listed
+    /// name), or every pair of a CSV file with header `id,left,right`.
+    Compare {
+        /// The query name.
+        #[arg(required_unless_present = "pairs")]
+        name_a: Option<String>,
+        /// The listed name.
+        #[arg(required_unless_present = "pairs")]
+        name_b: Option<String>,
+        /// CSV of pairs (`id,left,right`) to score instead.
+        #[arg(long, conflicts_with_all = ["name_a", "name_b"], requires = "output")]
+        pairs: Option<PathBuf>,
+        /// Where `--pairs` writes one JSON line per pair (`-` for stdout).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Print the analysed forms, the token pairing and the keys as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -41,6 +60,20 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Lists { paths, json } => cmd_lists(&paths, json),
+        Command::Compare {
+            name_a,
+            name_b,
+            pairs,
+            output,
+            json,
+        } => match (pairs, output) {
+            (Some(p), Some(o)) => cmd_compare_pairs(&p, &o),
+            _ => cmd_compare(
+                name_a.as_deref().unwrap_or(""),
+                name_b.as_deref().unwrap_or(""),
+                json,
+            ),
+        },
     }
 }
 
@@ -95,4 +128,108 @@ fn cmd_lists(paths: &[PathBuf], json: bool) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+fn comparison_json(a: &str, b: &str) -> serde_json::Value {
+    let left = embargo::analysis::analyze(a);
+    let right = embargo::analysis::analyze(b);
+    let cmp = embargo::score::compare(&left, &right);
+    serde_json::json!({
+        "score": (cmp.score * 1000.0).round() / 1000.0,
+        "left": left,
+        "right": right,
+        "explain": cmp,
+    })
+}
+
+fn cmd_compare(a: &str, b: &str, json: bool) -> ExitCode {
+    if json {
+        println!("{}", comparison_json(a, b));
+    } else {
+        let cmp = embargo::score::compare_names(a, b);
+        println!("{:.3}", cmp.score);
+        for p in &cmp.pairs {
+            eprintln!(
+                "  {} ~ {}  {:.2} ({:?})",
+                p.query, p.listed, p.similarity, p.how
+            );
+        }
+        if let Some(c) = &cmp.capped {
+            eprintln!("  capped: {c}");
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn cmd_compare_pairs(pairs: &std::path::Path, output: &std::path::Path) -> ExitCode {
+    use std::io::Write;
+    let mut rdr = match csv::ReaderBuilder::new().flexible(true).from_path(pairs) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {}: {e}", pairs.display());
+            return ExitCode::from(1);
+        }
+    };
+    let headers = match rdr.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            eprintln!("error: {}: {e}", pairs.display());
+            return ExitCode::from(1);
+        }
+    };
+    let col = |n: &str| headers.iter().position(|h| h.trim() == n);
+    let (Some(ci), Some(cl), Some(cr)) = (col("id"), col("left"), col("right")) else {
+        eprintln!(
+            "error: {}: the header must name the columns id,left,right",
+            pairs.display()
+        );
+        return ExitCode::from(1);
+    };
+    let out: Box<dyn Write> = if output == std::path::Path::new("-") {
+        Box::new(std::io::stdout().lock())
+    } else {
+        match std::fs::File::create(output) {
+            Ok(f) => Box::new(std::io::BufWriter::new(f)),
+            Err(e) => {
+                eprintln!("error: {}: {e}", output.display());
+                return ExitCode::from(1);
+            }
+        }
+    };
+    let mut out = out;
+    let (mut n, mut bad) = (0u64, 0u64);
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i as u64 + 2;
+        let v = match rec {
+            Ok(r) => {
+                let id = r.get(ci).unwrap_or("");
+                match (r.get(cl), r.get(cr)) {
+                    (Some(a), Some(b)) => {
+                        let mut v = comparison_json(a, b);
+                        v["id"] = serde_json::Value::from(id);
+                        v
+                    }
+                    _ => {
+                        bad += 1;
+                        serde_json::json!({"id": id, "line": line, "error": "missing left or right"})
+                    }
+                }
+            }
+            Err(e) => {
+                bad += 1;
+                serde_json::json!({"id": null, "line": line, "error": e.to_string()})
+            }
+        };
+        n += 1;
+        if let Err(e) = writeln!(out, "{v}") {
+            eprintln!("error: {}: {e}", output.display());
+            return ExitCode::from(1);
+        }
+    }
+    if let Err(e) = out.flush() {
+        eprintln!("error: {}: {e}", output.display());
+        return ExitCode::from(1);
+    }
+    eprintln!("{n} pairs scored, {bad} bad rows");
+    ExitCode::SUCCESS
 }

@@ -85,7 +85,9 @@ fn truncated_files_are_errors_never_panics() {
 fn corrupted_bytes_never_panic() {
     let mut rng = Rng(0xbad_c0de);
     for (_path, format, bytes) in bundled_samples() {
-        let window = bytes.len().min(if is_zip(&bytes) { bytes.len() } else { 1 << 16 });
+        let window = bytes
+            .len()
+            .min(if is_zip(&bytes) { bytes.len() } else { 1 << 16 });
         for _ in 0..6 {
             let mut b = bytes[..window].to_vec();
             for _ in 0..1 + rng.below(20) {
@@ -103,7 +105,10 @@ fn random_bytes_are_refused_in_every_format() {
     for format in Format::ALL {
         for len in [0usize, 1, 7, 100, 5000] {
             let b: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
-            assert!(parse_bytes(format, &b).is_err(), "{format:?} accepted {len} random bytes");
+            assert!(
+                parse_bytes(format, &b).is_err(),
+                "{format:?} accepted {len} random bytes"
+            );
         }
     }
 }

@@ -19,7 +19,11 @@ fn entity_count(path: &Path) -> usize {
         found.errors.is_empty(),
         "{}: {:?}",
         path.display(),
-        found.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>()
+        found
+            .errors
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
     );
     assert!(!found.lists.is_empty(), "{}: no list found", path.display());
     found.lists.iter().map(|l| l.entities.len()).sum()
@@ -74,7 +78,10 @@ fn walking_the_whole_shared_collection_reads_every_list() {
     let found = read_paths(&[&dir]);
     let errors: Vec<String> = found.errors.iter().map(|e| e.to_string()).collect();
     assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert!(errors[0].contains("two copies of list ofac-cons"), "{errors:#?}");
+    assert!(
+        errors[0].contains("two copies of list ofac-cons"),
+        "{errors:#?}"
+    );
     assert!(found.lists.len() >= 40, "only {} lists", found.lists.len());
 }
 
@@ -136,7 +143,11 @@ fn embargo(args: &[&str]) -> std::process::Output {
 fn lists_json_prints_one_object_per_list() {
     let path = repo().join("data/lists/us-bis-dpl");
     let out = embargo(&["lists", path.to_str().unwrap(), "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 1);
@@ -158,7 +169,10 @@ fn an_empty_sdn_csv_is_refused_with_a_non_zero_exit() {
         let out = embargo(&["lists", target.to_str().unwrap(), "--json"]);
         assert_eq!(out.status.code(), Some(1), "{}", target.display());
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains("sdn.csv"), "error must name the file: {stderr}");
+        assert!(
+            stderr.contains("sdn.csv"),
+            "error must name the file: {stderr}"
+        );
         assert!(out.stdout.is_empty());
     }
     std::fs::remove_dir_all(&dir).ok();

@@ -48,7 +48,11 @@ pub fn skeleton(word: &str) -> String {
             (b'a' | b'e' | b'i' | b'o' | b'u', _) => (None, 1),
             (b'y' | b'w', _) if !out.is_empty() || i == 0 => {
                 // y/w are semivowels: dropped inside words; initial w is v.
-                if c == b'w' && i == 0 && next != 0 && !matches!(next, b'a' | b'e' | b'i' | b'o' | b'u' | b'y') {
+                if c == b'w'
+                    && i == 0
+                    && next != 0
+                    && !matches!(next, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
+                {
                     (Some(b'v'), 1)
                 } else {
                     (None, 1)
@@ -92,7 +96,9 @@ mod tests {
     #[test]
     fn romanisations_of_one_name_share_a_skeleton() {
         let groups: &[&[&str]] = &[
-            &["mohammed", "muhammad", "mohamad", "mohamed", "mhmd", "muhamad"],
+            &[
+                "mohammed", "muhammad", "mohamad", "mohamed", "mhmd", "muhamad",
+            ],
             &["sergei", "sergey"],
             &["aleksandr", "alexander", "aleksander"],
             &["yevgeny", "evgeniy", "evgenii", "yevgeniy"],

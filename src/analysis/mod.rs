@@ -113,7 +113,10 @@ pub fn analyze(name: &str) -> Analysis {
             let mut alts = Vec::new();
             for other in spellings.iter().skip(1) {
                 let ow: Vec<&str> = other.split(' ').collect();
-                if ow.len() == primary_words.len() && ow[i] != *pw && !alts.iter().any(|a| a == ow[i]) {
+                if ow.len() == primary_words.len()
+                    && ow[i] != *pw
+                    && !alts.iter().any(|a| a == ow[i])
+                {
                     alts.push(ow[i].to_string());
                 }
             }
@@ -166,7 +169,13 @@ mod tests {
         let roles: Vec<Role> = a.tokens.iter().map(|t| t.role).collect();
         assert_eq!(
             roles,
-            [Role::Title, Role::Particle, Role::Word, Role::Particle, Role::Word]
+            [
+                Role::Title,
+                Role::Particle,
+                Role::Word,
+                Role::Particle,
+                Role::Word
+            ]
         );
         let b = analyze("Romashka Limited Liability Company");
         assert_eq!(texts(&b), ["romashka", "llc"]);

@@ -37,8 +37,9 @@ fn words(s: &str) -> Vec<String> {
 }
 
 static DICT: LazyLock<Dictionaries> = LazyLock::new(|| {
-    let titles: HashSet<Vec<String>> =
-        lines(include_str!("../../data/analysis/titles.txt")).map(words).collect();
+    let titles: HashSet<Vec<String>> = lines(include_str!("../../data/analysis/titles.txt"))
+        .map(words)
+        .collect();
     let particles = lines(include_str!("../../data/analysis/particles.txt"))
         .map(str::to_string)
         .collect();
@@ -71,7 +72,10 @@ pub fn tag(raw: Vec<(String, Vec<String>, bool)>) -> Vec<(String, Vec<String>, R
     // Legal forms at the edges: longest phrase at the end, then at the start.
     let mut legal_spans: Vec<(usize, usize, String)> = Vec::new();
     let find_at = |start: usize, len: usize| -> Option<String> {
-        let key: Vec<String> = texts[start..start + len].iter().map(|s| s.to_string()).collect();
+        let key: Vec<String> = texts[start..start + len]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         d.legal.get(&key).cloned()
     };
     let mut end_limit = n;
@@ -133,7 +137,10 @@ pub fn tag(raw: Vec<(String, Vec<String>, bool)>) -> Vec<(String, Vec<String>, R
         i += 1;
     }
     // A name must keep a word: undo title/particle tags if none is left.
-    if !roles.iter().any(|r| matches!(r, Role::Word | Role::Initial)) {
+    if !roles
+        .iter()
+        .any(|r| matches!(r, Role::Word | Role::Initial))
+    {
         for r in roles.iter_mut() {
             if matches!(r, Role::Title | Role::Particle) {
                 *r = Role::Word;
@@ -158,17 +165,23 @@ mod tests {
     use super::*;
 
     fn t(words: &[&str]) -> Vec<(String, Role)> {
-        tag(words.iter().map(|w| (w.to_string(), vec![], false)).collect())
-            .into_iter()
-            .map(|(t, _, r, _)| (t, r))
-            .collect()
+        tag(words
+            .iter()
+            .map(|w| (w.to_string(), vec![], false))
+            .collect())
+        .into_iter()
+        .map(|(t, _, r, _)| (t, r))
+        .collect()
     }
 
     #[test]
     fn cyrillic_legal_form_at_the_start_is_canonical_llc() {
         assert_eq!(
             t(&["ooo", "romashka"]),
-            [("llc".into(), Role::LegalForm), ("romashka".into(), Role::Word)]
+            [
+                ("llc".into(), Role::LegalForm),
+                ("romashka".into(), Role::Word)
+            ]
         );
     }
 
@@ -176,7 +189,10 @@ mod tests {
     fn multi_word_legal_forms_merge() {
         assert_eq!(
             t(&["grupo", "sa", "de", "cv"]),
-            [("grupo".into(), Role::Word), ("sa de cv".into(), Role::LegalForm)]
+            [
+                ("grupo".into(), Role::Word),
+                ("sa de cv".into(), Role::LegalForm)
+            ]
         );
     }
 

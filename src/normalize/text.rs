@@ -133,32 +133,33 @@ fn punctuate(s: &str) -> String {
 fn is_separator(c: char) -> bool {
     matches!(
         c,
-        '-' | '\u{2010}'..='\u{2015}'
-            | '\u{2212}'
-            | '/'
-            | '\\'
-            | ','
-            | ';'
-            | ':'
-            | '('
-            | ')'
-            | '['
-            | ']'
-            | '{'
-            | '}'
-            | '"'
-            | '\u{201C}'
-            | '\u{201D}'
-            | '\u{00AB}'
-            | '\u{00BB}'
-            | '_'
-            | '|'
-            | '+'
-            | '*'
-            | '!'
-            | '?'
-            | '#'
-            | '\u{060C}'
+        '-' | '\u{2010}'
+            ..='\u{2015}'
+                | '\u{2212}'
+                | '/'
+                | '\\'
+                | ','
+                | ';'
+                | ':'
+                | '('
+                | ')'
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | '"'
+                | '\u{201C}'
+                | '\u{201D}'
+                | '\u{00AB}'
+                | '\u{00BB}'
+                | '_'
+                | '|'
+                | '+'
+                | '*'
+                | '!'
+                | '?'
+                | '#'
+                | '\u{060C}'
     )
 }
 
@@ -205,7 +206,10 @@ mod tests {
     #[test]
     fn examples() {
         let cases = [
-            ("PUTIN, Vladimir Vladimirovich", "putin vladimir vladimirovich"),
+            (
+                "PUTIN, Vladimir Vladimirovich",
+                "putin vladimir vladimirovich",
+            ),
             ("O'Brien", "obrien"),
             ("O\u{2019}BRIEN", "obrien"),
             ("Jean-Pierre", "jean pierre"),
@@ -232,7 +236,12 @@ mod tests {
 
     #[test]
     fn folding_is_idempotent() {
-        for s in ["Ærø & Co., S.A. de C.V.", "ﬁnance", "Çağrı", "‘Abd al-Raḥmān"] {
+        for s in [
+            "Ærø & Co., S.A. de C.V.",
+            "ﬁnance",
+            "Çağrı",
+            "‘Abd al-Raḥmān",
+        ] {
             let once = fold(s).into_owned();
             assert_eq!(fold(&once), once, "{s}");
         }

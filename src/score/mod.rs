@@ -1,0 +1,386 @@
+//! Pairwise name scoring by token alignment.
+//!
+//! [`compare`] scores a query name against a listed name, both
+//! [analysed](crate::analysis::analyze), and explains the score.
+//!
+//! 1. **Glue/split**: where one side writes as one token what the other
+//!    writes as two ("Abdulrahman" / "Abdul Rahman", "Jinping" / "Jin Ping"),
+//!    the two are merged first.
+//! 2. **Token similarity** ([`token_similarity`]), best over both sides'
+//!    spellings: equal spelling 1.0; equal consonant skeleton (romanisation
+//!    variants, vowel-less Arabic) 0.9; a typo within the edit budget for the
+//!    length (0 edits up to 3 letters, 1 up to 5, 2 up to 8, 3 beyond;
+//!    transpositions count once) `1 − 0.6·d/len`; equal Double Metaphone code
+//!    0.85; an initial against a word starting with it 0.5 (weak, by
+//!    design); legal forms only meet their own canonical form.
+//! 3. **Alignment**: each query token pairs with at most one listed token,
+//!    order-insensitive, greedily by similarity × weight.
+//! 4. **Score** = Σ sim·(w_q + w_l) over pairs ÷ (Σ w_q over all query tokens
+//!    + Σ w_l over paired listed tokens + ½·Σ w_l over unpaired listed
+//!    tokens): unmatched query tokens cost fully, unmatched listed tokens
+//!    half (a list name often carries more parts than a customer record).
+//!    An exact match is 1.0. Weights are the frozen token weights, so a score
+//!    never depends on what else an index holds.
+//! 5. **Uninformative cap**: when the match rests on a single name token
+//!    that is common (weight < [`COMMON_WEIGHT`]) or very short (≤ 3
+//!    letters) — "ALI", a vessel called "HOPE" — the score is capped at
+//!    [`UNINFORMATIVE_CAP`], below the default threshold; other evidence
+//!    (date of birth, identifiers: the matcher's job) must lift it.
+
+use serde::Serialize;
+
+use crate::analysis::{keys, Analysis, Role, Token};
+
+/// Score ceiling for a match resting on one uninformative token.
+pub const UNINFORMATIVE_CAP: f32 = 0.7;
+/// A single matched name token lighter than this is "common".
+pub const COMMON_WEIGHT: f32 = 0.5;
+/// Cost factor of an unmatched listed token (an unmatched query token costs 1).
+pub const UNMATCHED_LISTED_COST: f32 = 0.5;
+
+/// How two tokens met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum How {
+    Exact,
+    Skeleton,
+    Typo,
+    Phonetic,
+    Initial,
+    LegalForm,
+}
+
+/// One paired token.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pair {
+    pub query: String,
+    pub listed: String,
+    pub similarity: f32,
+    pub how: How,
+    pub query_weight: f32,
+    pub listed_weight: f32,
+}
+
+/// The score of a comparison with its explanation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    pub score: f32,
+    pub pairs: Vec<Pair>,
+    pub unmatched_query: Vec<String>,
+    pub unmatched_listed: Vec<String>,
+    /// Why the score was capped, if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capped: Option<String>,
+}
+
+fn dl_distance(a: &[u8], b: &[u8], max: usize) -> usize {
+    // Optimal string alignment distance (Damerau-Levenshtein with adjacent
+    // transpositions), on bytes (tokens are ASCII after analysis).
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > max {
+        return max + 1;
+    }
+    let mut prev2 = vec![0usize; m + 1];
+    let mut prev: Vec<usize> = (0..=m).collect();
+    let mut cur = vec![0usize; m + 1];
+    for i in 1..=n {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return max + 1;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[m]
+}
+
+/// Edits allowed for a token of this length.
+pub fn edit_budget(len: usize) -> usize {
+    match len {
+        0..=3 => 0,
+        4..=5 => 1,
+        6..=8 => 2,
+        _ => 3,
+    }
+}
+
+/// Similarity of two tokens in [0, 1] and how they met (see module docs).
+pub fn token_similarity(q: &Token, l: &Token) -> Option<(f32, How)> {
+    if q.role == Role::LegalForm || l.role == Role::LegalForm {
+        return (q.role == l.role && q.text == l.text).then_some((1.0, How::LegalForm));
+    }
+    let mut best: Option<(f32, How)> = None;
+    let mut offer = |s: f32, h: How| {
+        if best.map(|(b, _)| s > b).unwrap_or(true) {
+            best = Some((s, h));
+        }
+    };
+    for a in q.spellings() {
+        for b in l.spellings() {
+            if a == b {
+                return Some((1.0, How::Exact));
+            }
+        }
+    }
+    let q_init = q.role == Role::Initial;
+    let l_init = l.role == Role::Initial;
+    if q_init || l_init {
+        if q_init && l_init {
+            return None;
+        }
+        let (i, w) = if q_init { (q, l) } else { (l, q) };
+        if w.spellings().any(|s| s.starts_with(i.text.as_str())) {
+            return Some((0.5, How::Initial));
+        }
+        return None;
+    }
+    let sk_len = q.skeleton.len();
+    if sk_len >= 3 && q.skeleton == l.skeleton {
+        offer(0.9, How::Skeleton);
+    }
+    for a in q.spellings() {
+        for b in l.spellings() {
+            let len = a.len().max(b.len());
+            let budget = edit_budget(len);
+            if budget == 0 {
+                continue;
+            }
+            let d = dl_distance(a.as_bytes(), b.as_bytes(), budget);
+            if d <= budget {
+                offer(1.0 - 0.6 * d as f32 / len as f32, How::Typo);
+            }
+        }
+    }
+    if q.phonetic.len() >= 3 && q.phonetic == l.phonetic && q.text.len() >= 4 {
+        offer(0.85, How::Phonetic);
+    }
+    best
+}
+
+/// Merges adjacent tokens of `side` whose concatenation is a token of
+/// `other` (glued/split spellings), in place.
+fn glue(side: &mut Vec<Token>, other: &[Token]) {
+    let mut i = 0;
+    while i + 1 < side.len() {
+        let joined = format!("{}{}", side[i].text, side[i + 1].text);
+        let sk = keys::skeleton(&joined);
+        let hit = other
+            .iter()
+            .any(|o| o.spellings().any(|s| s == joined) || (sk.len() >= 4 && o.skeleton == sk));
+        let both_namey = side[i].role != Role::LegalForm && side[i + 1].role != Role::LegalForm;
+        if hit && both_namey {
+            let b = side.remove(i + 1);
+            let a = &mut side[i];
+            a.alts = Vec::new();
+            a.text = joined;
+            a.skeleton = sk;
+            a.phonetic = keys::phonetic(&a.text);
+            a.weight = a.weight.max(b.weight);
+            a.role = Role::Word;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// Scores `query` against `listed` (see the module docs).
+pub fn compare(query: &Analysis, listed: &Analysis) -> Comparison {
+    let mut q: Vec<Token> = query.tokens.clone();
+    let mut l: Vec<Token> = listed.tokens.clone();
+    glue(&mut l, &q);
+    glue(&mut q, &l);
+
+    // Candidate pairs, best first.
+    let mut cands: Vec<(f32, f32, usize, usize, How)> = Vec::new();
+    for (i, a) in q.iter().enumerate() {
+        for (j, b) in l.iter().enumerate() {
+            if let Some((s, h)) = token_similarity(a, b) {
+                cands.push((s * (a.weight + b.weight), s, i, j, h));
+            }
+        }
+    }
+    cands.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.2.cmp(&y.2)).then(x.3.cmp(&y.3)));
+    let mut q_used = vec![false; q.len()];
+    let mut l_used = vec![false; l.len()];
+    let mut pairs = Vec::new();
+    let mut num = 0.0f32;
+    for (_, s, i, j, h) in cands {
+        if q_used[i] || l_used[j] {
+            continue;
+        }
+        q_used[i] = true;
+        l_used[j] = true;
+        num += s * (q[i].weight + l[j].weight);
+        pairs.push(Pair {
+            query: q[i].text.clone(),
+            listed: l[j].text.clone(),
+            similarity: s,
+            how: h,
+            query_weight: q[i].weight,
+            listed_weight: l[j].weight,
+        });
+    }
+    let mut den = 0.0f32;
+    for t in &q {
+        den += t.weight;
+    }
+    for (j, t) in l.iter().enumerate() {
+        den += if l_used[j] {
+            t.weight
+        } else {
+            UNMATCHED_LISTED_COST * t.weight
+        };
+    }
+    let mut score = if den > 0.0 {
+        (num / den).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+
+    // The uninformative cap.
+    let name_pairs: Vec<(usize, usize)> = q_used
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| **u)
+        .map(|(i, _)| i)
+        .filter_map(|i| {
+            let pj = pairs.iter().position(|p| p.query == q[i].text)?;
+            let j = l.iter().position(|t| t.text == pairs[pj].listed)?;
+            (q[i].role.is_name() && l[j].role.is_name()).then_some((i, j))
+        })
+        .collect();
+    let mut capped = None;
+    if name_pairs.len() <= 1 && score > UNINFORMATIVE_CAP {
+        let reason = match name_pairs.first() {
+            None => Some("no name token matched".to_string()),
+            Some(&(i, j)) => {
+                let t = &l[j];
+                let w = q[i].weight.min(t.weight);
+                if t.text.chars().count() <= 3 {
+                    Some(format!("the match rests on one short token ({})", t.text))
+                } else if w < COMMON_WEIGHT {
+                    Some(format!(
+                        "the match rests on one common token ({}, weight {w:.2})",
+                        t.text
+                    ))
+                } else {
+                    None
+                }
+            }
+        };
+        if let Some(r) = reason {
+            score = UNINFORMATIVE_CAP;
+            capped = Some(r);
+        }
+    }
+    Comparison {
+        score,
+        pairs,
+        unmatched_query: q
+            .iter()
+            .zip(&q_used)
+            .filter(|(_, u)| !**u)
+            .map(|(t, _)| t.text.clone())
+            .collect(),
+        unmatched_listed: l
+            .iter()
+            .zip(&l_used)
+            .filter(|(_, u)| !**u)
+            .map(|(t, _)| t.text.clone())
+            .collect(),
+        capped,
+    }
+}
+
+/// Convenience: analyse both names and compare them.
+pub fn compare_names(query: &str, listed: &str) -> Comparison {
+    compare(
+        &crate::analysis::analyze(query),
+        &crate::analysis::analyze(listed),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compare_names as c;
+
+    fn s(a: &str, b: &str) -> f32 {
+        c(a, b).score
+    }
+
+    #[test]
+    fn exact_normalised_match_is_one() {
+        assert_eq!(
+            s(
+                "PUTIN, Vladimir Vladimirovich",
+                "Vladimir Vladimirovich Putin"
+            ),
+            1.0
+        );
+    }
+
+    #[test]
+    fn cross_script_pairs_meet() {
+        let cases = [
+            (
+                "Владимир Владимирович Путин",
+                "PUTIN, Vladimir Vladimirovich",
+            ),
+            ("محمد بن سلمان", "Mohammed bin Salman"),
+            ("习近平", "Xi Jinping"),
+            ("김정은", "Kim Jong Un"),
+            ("Аляксандр Лукашэнка", "Alexander Lukashenko"),
+            ("OOO Ромашка", "Romashka LLC"),
+        ];
+        for (a, b) in cases {
+            let x = s(a, b);
+            assert!(x >= 0.85, "{a} vs {b}: {x}");
+        }
+    }
+
+    #[test]
+    fn initials_meet_only_weakly() {
+        let x = s("J. Smith", "John Smith");
+        assert!(x < 0.85 && x > 0.4, "{x}");
+    }
+
+    #[test]
+    fn kim_jong_il_stays_below_kim_jong_un() {
+        assert!(s("Kim Jong Il", "Kim Jong Un") < s("Kim Jong Un", "Kim Jong Un"));
+    }
+
+    #[test]
+    fn a_typo_in_the_rarest_token_still_matches() {
+        assert!(s("Vladimir Puttin", "Vladimir Putin") > 0.85);
+        assert!(s("Osama bin Ladin", "Usama bin Laden") > 0.85);
+    }
+
+    #[test]
+    fn one_common_token_is_capped() {
+        let x = c("Ali", "ALI");
+        assert!(x.score <= super::UNINFORMATIVE_CAP, "{x:?}");
+        assert!(x.capped.is_some());
+    }
+
+    #[test]
+    fn sibling_companies_do_not_match() {
+        let x = s("Collet Chemicals SARL", "Collet Export SARL");
+        assert!(x < 0.8, "{x}");
+    }
+
+    #[test]
+    fn glued_and_split_spellings_meet() {
+        assert!(s("Abdulrahman Ahmed", "Abdul Rahman Ahmed") > 0.9);
+        assert!(s("Al Qaida", "Alqaida") > 0.85);
+    }
+}

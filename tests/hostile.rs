@@ -160,6 +160,14 @@ fn fuzz_seed_corpus_replays_without_panic() {
 
 fn replay(target: &str, bytes: &[u8], _path: &Path) {
     let format = match target {
+        "analysis" => {
+            let s = String::from_utf8_lossy(bytes);
+            let once = embargo::normalize::text::fold(&s).into_owned();
+            assert_eq!(embargo::normalize::text::fold(&once), once);
+            let x = embargo::score::compare_names(&s, &once);
+            assert!((0.0..=1.0).contains(&x.score));
+            return;
+        }
         "detect" => {
             let _ = embargo::source::read_input(&Input::from_bytes("<seed>", bytes.to_vec()));
             return;

@@ -372,6 +372,30 @@ impl Entity {
         }
     }
 
+    /// Adds another script form of a name at its own strength: unlike
+    /// [`Entity::add_name`], a second `Primary` stays `Primary` (the
+    /// original-script form of a primary name is as strong as the Latin one).
+    pub fn add_script_form(&mut self, mut name: Name) {
+        name.full = collapse_ws(&name.full);
+        if name.full.is_empty()
+            || self
+                .names
+                .iter()
+                .any(|n| n.full == name.full && n.script == name.script)
+        {
+            return;
+        }
+        let at = if name.strength == NameStrength::Primary {
+            self.names
+                .iter()
+                .position(|n| n.strength != NameStrength::Primary)
+                .unwrap_or(self.names.len())
+        } else {
+            self.names.len()
+        };
+        self.names.insert(at, name);
+    }
+
     /// Adds a country unless already present with the same role.
     pub fn add_country(&mut self, role: CountryRole, name: &str, code: Option<&str>) {
         let name = collapse_ws(name);

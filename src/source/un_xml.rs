@@ -316,31 +316,6 @@ fn is_non_latin(s: &str) -> bool {
     matches!(script::detect(s), Some(sc) if sc != "Latin")
 }
 
-/// Pushes a name of any strength, keeping a second Primary as Primary
-/// (for the original-script form of a primary name), unless the same
-/// text in the same script is already there.
-fn push_script_form(e: &mut Entity, name: Name) {
-    if name.full.is_empty()
-        || e.names
-            .iter()
-            .any(|n| n.full == name.full && n.script == name.script)
-    {
-        return;
-    }
-    if name.strength == NameStrength::Primary && e.names.is_empty() {
-        e.add_name(name);
-    } else if name.strength == NameStrength::Primary {
-        let at = e
-            .names
-            .iter()
-            .position(|n| n.strength != NameStrength::Primary)
-            .unwrap_or(e.names.len());
-        e.names.insert(at, name);
-    } else {
-        e.add_name(name);
-    }
-}
-
 // ---------------------------------------------------------------------------
 // UN reader
 // ---------------------------------------------------------------------------
@@ -536,7 +511,7 @@ fn add_original_script(e: &mut Entity, raw: &str) {
     let mut name = Name::new(&text, strength);
     name.script = script::detect(&name.full).map(str::to_string);
     name.lang = lang;
-    push_script_form(e, name);
+    e.add_script_form(name);
 }
 
 fn alias_strength(quality: &str) -> Option<NameStrength> {

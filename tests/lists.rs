@@ -51,7 +51,9 @@ fn shared_lists_have_the_published_entity_counts() {
         ("uk-ofsi/2018-04-13/sanctionsconlist.csv", 2_106),
         ("uk-ofsi/2023-06-05/ConList.xlsx", 3_993),
         ("uk-ofsi/2025-04-14/ConList.xlsx", 4_688),
-        ("us-csl/2022-05-16/consolidated.csv.gz", 14_160),
+        // 14,160 rows: CAP entry 15268 is published twice, identical but for
+        // its source_list_url, so it is one entity (with a warning).
+        ("us-csl/2022-05-16/consolidated.csv.gz", 14_159),
         ("us-bis-dpl/2023-11-30/dpl.txt", 545),
         ("ca-sema/2020-04-15/sema-lmes.xml", 1_369),
         ("au-dfat/2024-12-17/regulation8_consolidated.xlsx", 3_062),
@@ -104,7 +106,7 @@ fn bundled_lists_are_complete() {
         ("uk-ofsi", 4_688),
         ("un-sc", 1_003),
         ("us-bis-dpl", 545),
-        ("us-csl", 14_160),
+        ("us-csl", 14_159),
     ]
     .iter()
     .map(|(a, b)| (a.to_string(), *b))

@@ -20,6 +20,7 @@
 
 pub mod analysis;
 pub mod error;
+pub mod index;
 pub mod model;
 pub mod normalize;
 pub mod score;

@@ -25,6 +25,29 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Compile lists into an index folder (which must not exist yet).
+    Build {
+        /// List files or folders.
+        #[arg(long, required = true, num_args = 1..)]
+        lists: Vec<PathBuf>,
+        /// The index folder to create.
+        #[arg(long)]
+        out: PathBuf,
+        /// Build even if some lists fail to read, leaving them out (loudly).
+        #[arg(long)]
+        skip_bad: bool,
+    },
+    /// Describe an index (and with --verify re-check every checksum).
+    Inspect {
+        /// The index folder.
+        index: PathBuf,
+        /// One JSON object on stdout.
+        #[arg(long)]
+        json: bool,
+        /// Re-hash every file against the manifest; exit 1 naming the first bad one.
+        #[arg(long)]
+        verify: bool,
+    },
     /// Score two names against each other (A is the query, B the listed
     /// name), or every pair of a CSV file with header `id,left,right`.
     Compare {
@@ -60,6 +83,16 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Lists { paths, json } => cmd_lists(&paths, json),
+        Command::Build {
+            lists,
+            out,
+            skip_bad,
+        } => cmd_build(&lists, &out, skip_bad),
+        Command::Inspect {
+            index,
+            json,
+            verify,
+        } => cmd_inspect(&index, json, verify),
         Command::Compare {
             name_a,
             name_b,
@@ -231,5 +264,130 @@ fn cmd_compare_pairs(pairs: &std::path::Path, output: &std::path::Path) -> ExitC
         return ExitCode::from(1);
     }
     eprintln!("{n} pairs scored, {bad} bad rows");
+    ExitCode::SUCCESS
+}
+
+fn cmd_build(paths: &[PathBuf], out: &std::path::Path, skip_bad: bool) -> ExitCode {
+    let found = embargo::source::read_paths(paths);
+    for (path, why) in &found.skipped {
+        eprintln!("note: skipped {}: {}", path.display(), why);
+    }
+    if !found.errors.is_empty() {
+        for e in &found.errors {
+            eprintln!("{}: {e}", if skip_bad { "warning: LEFT OUT" } else { "error" });
+        }
+        if !skip_bad {
+            eprintln!("error: the build is refused: a list failed to read (fix it, or pass --skip-bad to leave it out)");
+            return ExitCode::from(1);
+        }
+    }
+    if found.lists.is_empty() {
+        eprintln!("error: no list found at the given path(s)");
+        return ExitCode::from(1);
+    }
+    let report = match embargo::index::build(&found.lists, out) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    // Verify what was published before anyone uses it.
+    match embargo::index::Index::open(out).and_then(|i| i.verify().map(|_| i)) {
+        Ok(idx) => {
+            eprintln!(
+                "built {}: {} lists, {} entities, {} names, {} terms, {} keys, {:.1} MB in {:.2} s; manifest {}",
+                out.display(),
+                found.lists.len(),
+                report.counts.entities,
+                report.counts.names,
+                report.counts.terms,
+                report.counts.keys,
+                report.bytes as f64 / 1e6,
+                report.seconds,
+                idx.manifest_sha256()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: the new index does not verify: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn cmd_inspect(dir: &std::path::Path, json: bool, verify: bool) -> ExitCode {
+    let idx = match embargo::index::Index::open(dir) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let m = idx.manifest();
+    if json {
+        let lists: Vec<serde_json::Value> = m
+            .lists
+            .iter()
+            .map(|l| {
+                serde_json::json!({
+                    "list_id": l.list_id,
+                    "format": l.format,
+                    "version": l.version,
+                    "entities": l.entities,
+                    "names": l.names,
+                    "files": l.files.iter().map(|f| serde_json::json!({"path": f.path, "sha256": f.sha256})).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let v = serde_json::json!({
+            "format_version": m.format_version,
+            "engine_version": m.engine_version,
+            "analysis_version": m.analysis_version,
+            "created": m.created,
+            "manifest_sha256": idx.manifest_sha256(),
+            "counts": m.counts,
+            "lists": lists,
+            "files": m.files,
+        });
+        println!("{v}");
+    } else {
+        println!("index     {}", dir.display());
+        println!("manifest  {}", idx.manifest_sha256());
+        println!(
+            "format    {} (engine {}, {})",
+            m.format_version, m.engine_version, m.analysis_version
+        );
+        println!("created   {}", m.created);
+        println!(
+            "holds     {} entities, {} names, {} terms, {} keys",
+            m.counts.entities, m.counts.names, m.counts.terms, m.counts.keys
+        );
+        for l in &m.lists {
+            println!(
+                "list      {:<12} {:<18} {:<12} {:>6} entities {:>6} names",
+                l.list_id,
+                l.format,
+                l.version.as_deref().unwrap_or("-"),
+                l.entities,
+                l.names
+            );
+            for f in &l.files {
+                println!("            {}  {}", &f.sha256[..16.min(f.sha256.len())], f.path);
+            }
+        }
+        for f in &m.files {
+            println!("file      {:<12} {:>10} bytes  {}", f.name, f.bytes, f.sha256);
+        }
+    }
+    if verify {
+        match idx.verify() {
+            Ok(()) => eprintln!("verified: every file matches the manifest"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
     ExitCode::SUCCESS
 }

@@ -1,0 +1,113 @@
+//! The on-disk index format, version [`FORMAT_VERSION`].
+//!
+//! An index is a folder, immutable once published:
+//!
+//! | file | what |
+//! |---|---|
+//! | `manifest.json` | written last: format, engine and analysis versions, the source lists (id, version, counts, sha256 of every input file), and the sha256 and size of every other file |
+//! | `terms.fst` | FST: term text → term id. Terms are every spelling of every token of every listed name after [analysis](crate::analysis); ids are the terms' sorted order |
+//! | `keys.fst` | FST: typed key → packed (offset, len) of a u32 list in the `KEYLISTS` section. Key types (first byte): `d` deletion neighbour of a term → term ids; `s` consonant skeleton → term ids; `p` Double Metaphone code → term ids; `g` two adjacent tokens glued → name ids |
+//! | `tables.bin` | fixed-width little-endian tables (below) |
+//! | `records.bin` | each entity's canonical record (JSON, the [`Entity`](crate::model::Entity) as read), for display and field-by-field diffs |
+//!
+//! `tables.bin` starts with a 16-byte header — magic `EMBGTBL1`, format
+//! version (u32), section count (u32) — then the section table, one 24-byte
+//! entry per section: kind (u32), reserved (u32), offset (u64), length
+//! (u64), offsets from the start of the file. Sections:
+//!
+//! | kind | section | layout |
+//! |---|---|---|
+//! | 1 | `STRINGS` | UTF-8 bytes, referenced by (offset u32, len u32) pairs |
+//! | 2 | `TERMS` | per term id, 32 bytes: text (off u32, len u32), skeleton (off u32, len u32), phonetic (off u32, len u32), postings (off u32 in `POSTINGS`, count u32) |
+//! | 3 | `POSTINGS` | u32 name ids, sorted, per term |
+//! | 4 | `NAMES` | per name id, 20 bytes: entity index u32, first token u32 (in `TOKENS`), token count u16, strength u8 (0 primary, 1 aka, 2 weak aka, 3 fka, 4 nka), reserved u8, text (off u32, len u32) |
+//! | 5 | `TOKENS` | per token, 16 bytes: term id u32, weight f32, role u8, transliterated u8, alt count u16, first alt u32 (in `ALTS`) |
+//! | 6 | `ALTS` | u32 term ids of alternative spellings |
+//! | 7 | `ENTITIES` | per entity, 64 bytes: id (off u32, len u32), list index u16, kind u8 (0 person, 1 organization, 2 vessel, 3 aircraft, 4 unknown), reserved u8, first name u32, name count u32 (names of an entity are consecutive), record (off u32 in `records.bin`, len u32), content hash (sha256 of the record, 32 bytes), reserved (4 bytes) |
+//! | 8 | `KEYLISTS` | u32 lists referenced from `keys.fst` |
+//! | 9 | `LISTS` | per source list, 16 bytes: list id (off u32, len u32), version (off u32, len u32; len 0 = none) |
+//!
+//! All integers are little-endian. Every reference is bounds-checked when
+//! read, and the section table is validated when the index is opened
+//! (cheap: no data is scanned), so a corrupt file gives an error, never a
+//! panic. Full sha256 checks (`embargo inspect --verify`) compare every
+//! file with the manifest.
+//!
+//! A change to any of this bumps [`FORMAT_VERSION`]; an index of another
+//! version is refused with a message to rebuild it.
+
+/// Version of this format. Bump on any change to the files above.
+pub const FORMAT_VERSION: u32 = 1;
+/// Magic bytes at the start of `tables.bin`.
+pub const MAGIC: &[u8; 8] = b"EMBGTBL1";
+/// Header size of `tables.bin`.
+pub const HEADER_SIZE: usize = 16;
+/// Size of one section-table entry.
+pub const SECTION_ENTRY_SIZE: usize = 24;
+
+/// File names inside an index folder.
+pub const MANIFEST_FILE: &str = "manifest.json";
+pub const TERMS_FILE: &str = "terms.fst";
+pub const KEYS_FILE: &str = "keys.fst";
+pub const TABLES_FILE: &str = "tables.bin";
+pub const RECORDS_FILE: &str = "records.bin";
+/// Every data file named in the manifest, in a fixed order.
+pub const DATA_FILES: [&str; 4] = [TERMS_FILE, KEYS_FILE, TABLES_FILE, RECORDS_FILE];
+
+/// Section kinds.
+pub mod section {
+    pub const STRINGS: u32 = 1;
+    pub const TERMS: u32 = 2;
+    pub const POSTINGS: u32 = 3;
+    pub const NAMES: u32 = 4;
+    pub const TOKENS: u32 = 5;
+    pub const ALTS: u32 = 6;
+    pub const ENTITIES: u32 = 7;
+    pub const KEYLISTS: u32 = 8;
+    pub const LISTS: u32 = 9;
+    /// Every section a valid file has.
+    pub const ALL: [u32; 9] = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+}
+
+/// Record sizes.
+pub const TERM_SIZE: usize = 32;
+/// Name record: entity u32, first token u32, token count u16, strength u8,
+/// reserved u8, text (off u32, len u32) — 20 bytes.
+pub const NAME_SIZE: usize = 20;
+pub const TOKEN_SIZE: usize = 16;
+pub const ENTITY_SIZE: usize = 64;
+pub const LIST_SIZE: usize = 16;
+
+/// Key-type bytes of `keys.fst`.
+pub mod key {
+    pub const DELETION: u8 = b'd';
+    pub const SKELETON: u8 = b's';
+    pub const PHONETIC: u8 = b'p';
+    pub const GLUED: u8 = b'g';
+}
+
+/// Packs a KEYLISTS (offset, len) into an FST value.
+pub fn pack(off: u32, len: u32) -> u64 {
+    ((off as u64) << 32) | len as u64
+}
+
+/// Unpacks an FST value into a KEYLISTS (offset, len).
+pub fn unpack(v: u64) -> (u32, u32) {
+    ((v >> 32) as u32, v as u32)
+}
+
+/// Bounds-checked little-endian reads from a byte slice.
+pub(crate) mod le {
+    pub fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+        Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
+    }
+    pub fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+        Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+    }
+    pub fn u64_at(b: &[u8], at: usize) -> Option<u64> {
+        Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
+    }
+    pub fn f32_at(b: &[u8], at: usize) -> Option<f32> {
+        Some(f32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+    }
+}

@@ -274,7 +274,14 @@ fn cmd_build(paths: &[PathBuf], out: &std::path::Path, skip_bad: bool) -> ExitCo
     }
     if !found.errors.is_empty() {
         for e in &found.errors {
-            eprintln!("{}: {e}", if skip_bad { "warning: LEFT OUT" } else { "error" });
+            eprintln!(
+                "{}: {e}",
+                if skip_bad {
+                    "warning: LEFT OUT"
+                } else {
+                    "error"
+                }
+            );
         }
         if !skip_bad {
             eprintln!("error: the build is refused: a list failed to read (fix it, or pass --skip-bad to leave it out)");
@@ -373,11 +380,18 @@ fn cmd_inspect(dir: &std::path::Path, json: bool, verify: bool) -> ExitCode {
                 l.names
             );
             for f in &l.files {
-                println!("            {}  {}", &f.sha256[..16.min(f.sha256.len())], f.path);
+                println!(
+                    "            {}  {}",
+                    &f.sha256[..16.min(f.sha256.len())],
+                    f.path
+                );
             }
         }
         for f in &m.files {
-            println!("file      {:<12} {:>10} bytes  {}", f.name, f.bytes, f.sha256);
+            println!(
+                "file      {:<12} {:>10} bytes  {}",
+                f.name, f.bytes, f.sha256
+            );
         }
     }
     if verify {

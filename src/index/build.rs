@@ -159,7 +159,9 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let f = File::create(path).map_err(|e| Error::io(path, e))?;
     let mut w = BufWriter::new(f);
     w.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    let f = w.into_inner().map_err(|e| Error::io(path, e.into_error()))?;
+    let f = w
+        .into_inner()
+        .map_err(|e| Error::io(path, e.into_error()))?;
     f.sync_all().map_err(|e| Error::io(path, e))
 }
 
@@ -222,7 +224,15 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
                 let tokens = a
                     .tokens
                     .into_iter()
-                    .map(|t| (t.text, t.alts, t.weight, role_code(t.role), t.transliterated))
+                    .map(|t| {
+                        (
+                            t.text,
+                            t.alts,
+                            t.weight,
+                            role_code(t.role),
+                            t.transliterated,
+                        )
+                    })
                     .collect();
                 names.push(NameBuild {
                     entity: entity_count,

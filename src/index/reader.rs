@@ -97,8 +97,10 @@ impl Index {
                 Error::io(&mpath, e)
             }
         })?;
-        let probe: serde_json::Value = serde_json::from_slice(&mbytes)
-            .map_err(|e| Error::malformed(format!("unreadable manifest ({e}) — rebuild the index")).in_file(&mpath))?;
+        let probe: serde_json::Value = serde_json::from_slice(&mbytes).map_err(|e| {
+            Error::malformed(format!("unreadable manifest ({e}) — rebuild the index"))
+                .in_file(&mpath)
+        })?;
         let fv = probe.get("format_version").and_then(|v| v.as_u64());
         if fv != Some(format::FORMAT_VERSION as u64) {
             return Err(Error::new(
@@ -111,8 +113,10 @@ impl Index {
             )
             .in_file(dir));
         }
-        let manifest: Manifest = serde_json::from_slice(&mbytes)
-            .map_err(|e| Error::malformed(format!("unreadable manifest ({e}) — rebuild the index")).in_file(&mpath))?;
+        let manifest: Manifest = serde_json::from_slice(&mbytes).map_err(|e| {
+            Error::malformed(format!("unreadable manifest ({e}) — rebuild the index"))
+                .in_file(&mpath)
+        })?;
         if manifest.analysis_version != crate::analysis::ANALYSIS_VERSION {
             return Err(Error::new(
                 ErrorKind::Usage,
@@ -128,7 +132,11 @@ impl Index {
         let map = |name: &str| -> Result<Mapped> {
             let p = dir.join(name);
             let m = Mapped::open(&p)?;
-            let want = manifest.files.iter().find(|f| f.name == name).map(|f| f.bytes);
+            let want = manifest
+                .files
+                .iter()
+                .find(|f| f.name == name)
+                .map(|f| f.bytes);
             if want != Some(m.bytes().len() as u64) {
                 return Err(corrupt(name, "its size differs from the manifest").in_file(&p));
             }
@@ -140,13 +148,18 @@ impl Index {
             .map_err(|e| corrupt(format::KEYS_FILE, e.to_string()).in_file(dir))?;
         let tables = map(format::TABLES_FILE)?;
         let records = map(format::RECORDS_FILE)?;
-        let secs = read_sections(tables.bytes()).map_err(|e| e.in_file(&dir.join(format::TABLES_FILE)))?;
+        let secs =
+            read_sections(tables.bytes()).map_err(|e| e.in_file(&dir.join(format::TABLES_FILE)))?;
         let count = |k: u32, size: usize| -> Result<u32> {
             let s = secs[k as usize];
             if s.len % size != 0 {
-                return Err(corrupt(format::TABLES_FILE, format!("section {k} has a partial record")));
+                return Err(corrupt(
+                    format::TABLES_FILE,
+                    format!("section {k} has a partial record"),
+                ));
             }
-            u32::try_from(s.len / size).map_err(|_| corrupt(format::TABLES_FILE, "section too large"))
+            u32::try_from(s.len / size)
+                .map_err(|_| corrupt(format::TABLES_FILE, "section too large"))
         };
         let mut idx = Index {
             dir: dir.to_path_buf(),
@@ -164,12 +177,18 @@ impl Index {
         };
         for s in [section::TOKENS] {
             if idx.secs[s as usize].len % format::TOKEN_SIZE != 0 {
-                return Err(corrupt(format::TABLES_FILE, "token section has a partial record"));
+                return Err(corrupt(
+                    format::TABLES_FILE,
+                    "token section has a partial record",
+                ));
             }
         }
         for s in [section::POSTINGS, section::ALTS, section::KEYLISTS] {
             if idx.secs[s as usize].len % 4 != 0 {
-                return Err(corrupt(format::TABLES_FILE, "a u32 list section has a partial entry"));
+                return Err(corrupt(
+                    format::TABLES_FILE,
+                    "a u32 list section has a partial entry",
+                ));
             }
         }
         if idx.terms.len() as u64 != idx.n_terms as u64
@@ -177,7 +196,10 @@ impl Index {
             || idx.manifest.counts.names != idx.n_names as u64
             || idx.manifest.lists.len() != idx.n_lists as usize
         {
-            return Err(corrupt(format::TABLES_FILE, "its record counts differ from the manifest and the term FST"));
+            return Err(corrupt(
+                format::TABLES_FILE,
+                "its record counts differ from the manifest and the term FST",
+            ));
         }
         idx.dir = dir.to_path_buf();
         Ok(idx)
@@ -231,9 +253,12 @@ impl Index {
 
     fn rec(&self, k: u32, size: usize, i: u32) -> Result<&[u8]> {
         let start = i as usize * size;
-        self.sec(k)
-            .get(start..start + size)
-            .ok_or_else(|| corrupt(format::TABLES_FILE, format!("record {i} of section {k} is out of bounds")))
+        self.sec(k).get(start..start + size).ok_or_else(|| {
+            corrupt(
+                format::TABLES_FILE,
+                format!("record {i} of section {k} is out of bounds"),
+            )
+        })
     }
 
     /// The id of a term (an exact spelling), if the index has it.
@@ -298,7 +323,10 @@ impl Index {
         };
         let entity = g(0);
         if entity >= self.n_entities {
-            return Err(corrupt(format::TABLES_FILE, "a name points past the entity table"));
+            return Err(corrupt(
+                format::TABLES_FILE,
+                "a name points past the entity table",
+            ));
         }
         Ok(NameRef {
             id,
@@ -331,7 +359,10 @@ impl Index {
             let first_alt = le::u32_at(r, 12).unwrap_or(0);
             let (text, skeleton, phonetic) = self.term(term)?;
             let mut alts = Vec::with_capacity(n_alts as usize);
-            for a in self.u32_list(section::ALTS, first_alt, n_alts as u32)?.iter() {
+            for a in self
+                .u32_list(section::ALTS, first_alt, n_alts as u32)?
+                .iter()
+            {
                 alts.push(self.term(a)?.0.to_string());
             }
             if !weight.is_finite() {
@@ -356,7 +387,10 @@ impl Index {
         let g = |at| le::u32_at(r, at).unwrap_or(0);
         let list = le::u16_at(r, 8).unwrap_or(0) as u32;
         let lr = self.rec(section::LISTS, format::LIST_SIZE, list)?;
-        let list_id = self.str_ref(le::u32_at(lr, 0).unwrap_or(0), le::u32_at(lr, 4).unwrap_or(0))?;
+        let list_id = self.str_ref(
+            le::u32_at(lr, 0).unwrap_or(0),
+            le::u32_at(lr, 4).unwrap_or(0),
+        )?;
         let kind = match r.get(10).copied().unwrap_or(255) {
             0 => Kind::Person,
             1 => Kind::Organization,
@@ -367,11 +401,17 @@ impl Index {
         };
         let (first_name, n_names) = (g(12), g(16));
         if first_name as u64 + n_names as u64 > self.n_names as u64 {
-            return Err(corrupt(format::TABLES_FILE, "an entity's names are out of bounds"));
+            return Err(corrupt(
+                format::TABLES_FILE,
+                "an entity's names are out of bounds",
+            ));
         }
         let record = (g(20) as usize, g(24) as usize);
         if record.0 + record.1 > self.records.bytes().len() {
-            return Err(corrupt(format::RECORDS_FILE, "a record reference is out of bounds"));
+            return Err(corrupt(
+                format::RECORDS_FILE,
+                "a record reference is out of bounds",
+            ));
         }
         Ok(EntityRef {
             index: i,
@@ -392,7 +432,8 @@ impl Index {
             .bytes()
             .get(e.record.0..e.record.0 + e.record.1)
             .ok_or_else(|| corrupt(format::RECORDS_FILE, "a record reference is out of bounds"))?;
-        serde_json::from_slice(b).map_err(|err| corrupt(format::RECORDS_FILE, format!("record of {}: {err}", e.id)))
+        serde_json::from_slice(b)
+            .map_err(|err| corrupt(format::RECORDS_FILE, format!("record of {}: {err}", e.id)))
     }
 
     /// The content hash (hex) of an entity.
@@ -426,13 +467,19 @@ impl<'a> U32List<'a> {
 fn read_sections(b: &[u8]) -> Result<[Sec; 10]> {
     let f = format::TABLES_FILE;
     if b.len() < format::HEADER_SIZE || &b[..8] != format::MAGIC {
-        return Err(corrupt(f, "bad magic (not an embargo index table, or truncated)"));
+        return Err(corrupt(
+            f,
+            "bad magic (not an embargo index table, or truncated)",
+        ));
     }
     let version = le::u32_at(b, 8).unwrap_or(0);
     if version != format::FORMAT_VERSION {
         return Err(Error::new(
             ErrorKind::Usage,
-            format!("{f} is format version {version}, this engine reads {}: rebuild the index", format::FORMAT_VERSION),
+            format!(
+                "{f} is format version {version}, this engine reads {}: rebuild the index",
+                format::FORMAT_VERSION
+            ),
         ));
     }
     let n = le::u32_at(b, 12).unwrap_or(0) as usize;
@@ -443,12 +490,21 @@ fn read_sections(b: &[u8]) -> Result<[Sec; 10]> {
     let mut seen = [false; 10];
     for i in 0..n {
         let at = format::HEADER_SIZE + i * format::SECTION_ENTRY_SIZE;
-        let (Some(kind), Some(off), Some(len)) = (le::u32_at(b, at), le::u64_at(b, at + 8), le::u64_at(b, at + 16)) else {
+        let (Some(kind), Some(off), Some(len)) = (
+            le::u32_at(b, at),
+            le::u64_at(b, at + 8),
+            le::u64_at(b, at + 16),
+        ) else {
             return Err(corrupt(f, "truncated section table"));
         };
-        let end = off.checked_add(len).ok_or_else(|| corrupt(f, "section overflows"))?;
+        let end = off
+            .checked_add(len)
+            .ok_or_else(|| corrupt(f, "section overflows"))?;
         if end > b.len() as u64 {
-            return Err(corrupt(f, format!("section {kind} runs past the end of the file (truncated?)")));
+            return Err(corrupt(
+                f,
+                format!("section {kind} runs past the end of the file (truncated?)"),
+            ));
         }
         if let Some(slot) = secs.get_mut(kind as usize) {
             *slot = Sec {

@@ -15,9 +15,9 @@
 //!    design); legal forms only meet their own canonical form.
 //! 3. **Alignment**: each query token pairs with at most one listed token,
 //!    order-insensitive, greedily by similarity × weight.
-//! 4. **Score** = Σ sim·(w_q + w_l) over pairs ÷ (Σ w_q over all query tokens
-//!    + Σ w_l over paired listed tokens + ½·Σ w_l over unpaired listed
-//!    tokens): unmatched query tokens cost fully, unmatched listed tokens
+//! 4. **Score** = Σ sim·(w_q + w_l) over pairs ÷ (Σ w_q over all query
+//!    tokens plus Σ w_l over paired listed tokens plus ½·Σ w_l over unpaired
+//!    listed tokens): unmatched query tokens cost fully, unmatched listed tokens
 //!    half (a list name often carries more parts than a customer record).
 //!    An exact match is 1.0. Weights are the frozen token weights, so a score
 //!    never depends on what else an index holds.

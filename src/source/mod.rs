@@ -268,25 +268,30 @@ fn detect_zip(input: &Input) -> Result<Option<Detected>> {
     Ok(None)
 }
 
-/// UK ConList and DFAT workbooks differ in their header row.
+/// UK ConList and DFAT workbooks differ in their header row. Only the
+/// first rows of the first sheet are streamed (loading the whole sheet
+/// would double the read time of a workbook).
 fn detect_workbook(input: &Input) -> Result<Option<Format>> {
     use calamine::Reader;
     let bytes = input.bytes()?;
-    let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(&*bytes))
+    let mut xl: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(&*bytes))
         .map_err(|e| Error::malformed(format!("unreadable workbook: {e}")).in_file(input.path()))?;
-    let Some(Ok(range)) = wb.worksheet_range_at(0) else {
+    let Some(name) = xl.sheet_names().first().cloned() else {
         return Ok(None);
     };
-    for row in range.rows().take(3) {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|c| c.to_string().trim().to_string())
-            .collect();
-        let has = |s: &str| cells.iter().any(|c| c.eq_ignore_ascii_case(s));
-        if has("Group ID") || has("Last Updated") {
+    let mut cells = xl.worksheet_cells_reader(&name).map_err(|e| {
+        Error::malformed(format!("unreadable worksheet {name}: {e}")).in_file(input.path())
+    })?;
+    while let Ok(Some(c)) = cells.next_cell() {
+        if c.get_position().0 > 2 {
+            break;
+        }
+        let t = calamine::DataType::as_string(c.get_value()).unwrap_or_default();
+        let t = t.trim();
+        if t.eq_ignore_ascii_case("Group ID") || t.eq_ignore_ascii_case("Last Updated") {
             return Ok(Some(Format::UkOfsiXlsx));
         }
-        if has("Name of Individual or Entity") {
+        if t.eq_ignore_ascii_case("Name of Individual or Entity") {
             return Ok(Some(Format::AuDfatXlsx));
         }
     }

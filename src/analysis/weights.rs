@@ -56,7 +56,7 @@ pub fn token_weight(text: &str, role: Role) -> f32 {
                 base
             }
         }
-        Role::Initial => 0.25,
+        Role::Initial => 0.15,
         Role::Title | Role::Particle => 0.1,
         Role::LegalForm => 0.1,
     };
@@ -68,9 +68,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn common_names_weigh_less_than_rare_ones() {
+        assert!(frequency_weight("john") < 0.2);
+        assert!(frequency_weight("mohammed") < 0.5);
+        assert_eq!(frequency_weight("lukashenko"), RARE);
+    }
+
+    #[test]
     fn parts_weigh_less_than_words() {
         assert!(token_weight("al", Role::Particle) < token_weight("qaida", Role::Word));
         assert!(token_weight("llc", Role::LegalForm) < 0.2);
-        assert!(token_weight("j", Role::Initial) < token_weight("john", Role::Word));
+        assert!(token_weight("j", Role::Initial) < token_weight("putin", Role::Word));
     }
 }

@@ -8,7 +8,8 @@
 //!    the two are merged first.
 //! 2. **Token similarity** ([`token_similarity`]), best over both sides'
 //!    spellings: equal spelling 1.0; equal consonant skeleton (romanisation
-//!    variants, vowel-less Arabic) 0.9; a typo within the edit budget for the
+//!    variants) 0.9, or 0.93 when a side was transliterated from another
+//!    script (vowel-less Arabic; two consonants suffice there); a typo within the edit budget for the
 //!    length (0 edits up to 3 letters, 1 up to 5, 2 up to 8, 3 beyond;
 //!    transpositions count once) `1 − 0.6·d/len`; equal Double Metaphone code
 //!    0.85; an initial against a word starting with it 0.5 (weak, by
@@ -34,7 +35,7 @@ use crate::analysis::{keys, Analysis, Role, Token};
 /// Score ceiling for a match resting on one uninformative token.
 pub const UNINFORMATIVE_CAP: f32 = 0.7;
 /// A single matched name token lighter than this is "common".
-pub const COMMON_WEIGHT: f32 = 0.5;
+pub const COMMON_WEIGHT: f32 = 0.7;
 /// Cost factor of an unmatched listed token (an unmatched query token costs 1).
 pub const UNMATCHED_LISTED_COST: f32 = 0.5;
 
@@ -145,8 +146,16 @@ pub fn token_similarity(q: &Token, l: &Token) -> Option<(f32, How)> {
         return None;
     }
     let sk_len = q.skeleton.len();
-    if sk_len >= 3 && q.skeleton == l.skeleton {
-        offer(0.9, How::Skeleton);
+    if q.skeleton == l.skeleton {
+        if q.transliterated || l.transliterated {
+            // Romanised from another script (Arabic writes no short vowels):
+            // the skeleton is how the spellings are meant to meet.
+            if sk_len >= 2 {
+                offer(0.93, How::Skeleton);
+            }
+        } else if sk_len >= 3 {
+            offer(0.9, How::Skeleton);
+        }
     }
     for a in q.spellings() {
         for b in l.spellings() {

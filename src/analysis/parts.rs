@@ -18,11 +18,12 @@ use std::sync::LazyLock;
 use super::Role;
 
 struct Dictionaries {
-    titles: HashSet<Vec<String>>,
+    /// Title phrases, words joined by single spaces.
+    titles: HashSet<String>,
     title_max: usize,
     particles: HashSet<String>,
-    /// phrase (as words) → canonical
-    legal: HashMap<Vec<String>, String>,
+    /// Legal-form phrase (words joined by single spaces) → canonical form.
+    legal: HashMap<String, String>,
     legal_max: usize,
 }
 
@@ -32,12 +33,16 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
-fn words(s: &str) -> Vec<String> {
-    s.split_whitespace().map(str::to_string).collect()
+fn words(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn word_count(s: &str) -> usize {
+    s.split(' ').count()
 }
 
 static DICT: LazyLock<Dictionaries> = LazyLock::new(|| {
-    let titles: HashSet<Vec<String>> = lines(include_str!("../../data/analysis/titles.txt"))
+    let titles: HashSet<String> = lines(include_str!("../../data/analysis/titles.txt"))
         .map(words)
         .collect();
     let particles = lines(include_str!("../../data/analysis/particles.txt"))
@@ -50,10 +55,10 @@ static DICT: LazyLock<Dictionaries> = LazyLock::new(|| {
         }
     }
     Dictionaries {
-        title_max: titles.iter().map(Vec::len).max().unwrap_or(1),
+        title_max: titles.iter().map(|t| word_count(t)).max().unwrap_or(1),
         titles,
         particles,
-        legal_max: legal.keys().map(Vec::len).max().unwrap_or(1),
+        legal_max: legal.keys().map(|k| word_count(k)).max().unwrap_or(1),
         legal,
     }
 });
@@ -69,15 +74,22 @@ pub fn tag(raw: Vec<(String, Vec<String>, bool)>) -> Vec<(String, Vec<String>, R
     let d = &*DICT;
     let n = raw.len();
     let texts: Vec<&str> = raw.iter().map(|r| r.0.as_str()).collect();
+    // Phrases are looked up as slices of the joined text: no allocation.
+    let mut joined = String::with_capacity(texts.iter().map(|t| t.len() + 1).sum());
+    let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(n);
+    for t in &texts {
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        let start = joined.len();
+        joined.push_str(t);
+        bounds.push((start, joined.len()));
+    }
+    let phrase = |start: usize, len: usize| -> &str { &joined[bounds[start].0..bounds[start + len - 1].1] };
     // Legal forms at the edges: longest phrase at the end, then at the start.
     let mut legal_spans: Vec<(usize, usize, String)> = Vec::new();
-    let find_at = |start: usize, len: usize| -> Option<String> {
-        let key: Vec<String> = texts[start..start + len]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        d.legal.get(&key).cloned()
-    };
+    let find_at =
+        |start: usize, len: usize| -> Option<String> { d.legal.get(phrase(start, len)).cloned() };
     let mut end_limit = n;
     for len in (1..=d.legal_max.min(n.saturating_sub(1))).rev() {
         if let Some(c) = find_at(n - len, len) {
@@ -114,12 +126,11 @@ pub fn tag(raw: Vec<(String, Vec<String>, bool)>) -> Vec<(String, Vec<String>, R
         }
         let mut matched = 0;
         for len in (1..=d.title_max.min(n - i)).rev() {
-            if roles[i..i + len].iter().all(|r| *r == Role::Word) {
-                let key: Vec<String> = texts[i..i + len].iter().map(|s| s.to_string()).collect();
-                if d.titles.contains(&key) {
-                    matched = len;
-                    break;
-                }
+            if roles[i..i + len].iter().all(|r| *r == Role::Word)
+                && d.titles.contains(phrase(i, len))
+            {
+                matched = len;
+                break;
             }
         }
         if matched > 0 {

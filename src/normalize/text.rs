@@ -65,6 +65,11 @@ pub fn fold(s: &str) -> Cow<'_, str> {
     if is_folded(s) {
         return Cow::Borrowed(s);
     }
+    if s.is_ascii() {
+        // ASCII needs neither Unicode normalisation nor mark stripping:
+        // lower-case and punctuate (the common case for customer data).
+        return Cow::Owned(punctuate(&s.to_ascii_lowercase()));
+    }
     // NFKC, then case folding, then strip combining marks (via NFD).
     // Invisible joiners and soft hyphens are not separators: drop them
     // (Persian writes خامنه‌ای with a zero-width non-joiner inside a word).

@@ -122,7 +122,10 @@ fn main() {
         if f.len() < 3 || !(f[1].contains("first") || f[1].contains("last")) {
             continue;
         }
-        let w = f.get(3).and_then(|w| w.trim().parse::<f64>().ok()).unwrap_or(1.0);
+        let w = f
+            .get(3)
+            .and_then(|w| w.trim().parse::<f64>().ok())
+            .unwrap_or(1.0);
         faker_lists
             .entry((f[0].to_string(), f[1].to_string()))
             .or_default()

@@ -201,3 +201,94 @@ fn a_missing_path_is_an_error_naming_it() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/list.csv"));
 }
+
+/// Hand-checked entities of the bundled lists: one per behaviour the
+/// entity model promises.
+mod hand_checked {
+    use super::*;
+    use embargo::model::{Entity, Kind, NameStrength};
+    use std::sync::OnceLock;
+
+    fn bundled() -> &'static Vec<Entity> {
+        static ALL: OnceLock<Vec<Entity>> = OnceLock::new();
+        ALL.get_or_init(|| {
+            read_paths(&[repo().join("data/lists")])
+                .lists
+                .into_iter()
+                .flat_map(|l| l.entities)
+                .collect()
+        })
+    }
+
+    fn entity(id: &str) -> &'static Entity {
+        bundled()
+            .iter()
+            .find(|e| e.id == id)
+            .unwrap_or_else(|| panic!("{id} not in the bundled lists"))
+    }
+
+    #[test]
+    fn a_person_with_weak_aliases_and_a_dob_range() {
+        let e = entity("ofac-sdn:18645");
+        assert_eq!(e.kind, Kind::Person);
+        assert_eq!(e.primary_name(), "MUTHANA, Nasser");
+        assert!(e
+            .names
+            .iter()
+            .any(|n| n.full == "Abu Muthanna al-Yemeni" && n.strength == NameStrength::WeakAka));
+        let dob = &e.dobs[0];
+        assert_eq!(dob.raw, "1993 to 1995");
+        assert_eq!(dob.date.map(|d| d.year), Some(1993));
+        assert_eq!(dob.to.map(|d| d.year), Some(1995));
+    }
+
+    #[test]
+    fn an_organization_with_fka_names_and_unknown_kind_from_ofac_csv() {
+        let e = entity("ofac-sdn:17013");
+        // OFAC's `-0-` type is not proof of an organisation.
+        assert_eq!(e.kind, Kind::Unknown);
+        assert!(e
+            .names
+            .iter()
+            .any(|n| n.full == "JSC VTB BANK" && n.strength == NameStrength::Fka));
+    }
+
+    #[test]
+    fn a_vessel_with_its_imo_number() {
+        let e = entity("ofac-sdn:4243");
+        assert_eq!(e.kind, Kind::Vessel);
+        assert!(e
+            .ids
+            .iter()
+            .any(|i| i.kind == "imo" && i.value == "7406784"));
+    }
+
+    #[test]
+    fn a_uk_row_linked_to_its_un_reference() {
+        let e = entity("uk-ofsi:13378");
+        assert!(e.links.iter().any(|l| l.entity_id == "un-sc:CFi.010"));
+        assert!(entity("un-sc:CFi.010").kind == Kind::Person);
+    }
+
+    #[test]
+    fn non_latin_names_keep_their_script() {
+        let non_latin = bundled()
+            .iter()
+            .flat_map(|e| &e.names)
+            .filter(|n| n.script.as_deref().is_some_and(|s| s != "Latin"))
+            .count();
+        assert!(non_latin > 1000, "only {non_latin} non-Latin names");
+        let e = entity("uk-ofsi:15890");
+        assert!(e
+            .names
+            .iter()
+            .any(|n| n.script.as_deref() == Some("Cyrillic")));
+    }
+
+    #[test]
+    fn every_entity_has_a_stable_content_hash() {
+        let e = entity("un-sc:KPi.033");
+        assert_eq!(e.content_hash(), e.clone().content_hash());
+        assert_eq!(e.content_hash().len(), 64);
+    }
+}

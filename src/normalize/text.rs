@@ -66,7 +66,17 @@ pub fn fold(s: &str) -> Cow<'_, str> {
         return Cow::Borrowed(s);
     }
     // NFKC, then case folding, then strip combining marks (via NFD).
-    let nfkc: String = s.nfkc().collect();
+    // Invisible joiners and soft hyphens are not separators: drop them
+    // (Persian writes خامنه‌ای with a zero-width non-joiner inside a word).
+    let nfkc: String = s
+        .nfkc()
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{00AD}' | '\u{2060}' | '\u{FEFF}'
+            )
+        })
+        .collect();
     let folded = caseless::default_case_fold_str(&nfkc);
     let mut unmarked = String::with_capacity(folded.len());
     let mut strip = true;

@@ -15,10 +15,12 @@
 //!   (ISO-like: Sergei, Iurii); both kept when they differ.
 //! - Arabic and Persian: a table of our own (neither crate does well:
 //!   `deunicode` gives `mHmd`). Consonants as usual in lists (ح h, خ kh,
-//!   ش sh, ق q, ع dropped); long vowels و ي ى become u/i/a inside words so
+//!   ش sh, ق q, ع dropped, but written a at the start of a word); long vowels و ي ى become u/i/a inside words so
 //!   the consonant skeleton (see `analysis`) meets Latin spellings; alef,
 //!   hamza carriers, ta-marbuta and alef-maqsura variants are unified;
 //!   the article ال is split off as `al`.
+//! - Hebrew: a table of our own in the same spirit (vav/yod inside words
+//!   are vowels).
 //! - Hangul: our own romaniser giving the McCune–Reischauer-style spelling
 //!   the lists use (김정은 → `kim jong un`, 리평철 → `ri pyong chol`) first and
 //!   Revised Romanization (`gim jeong eun`) second, one word a syllable.
@@ -88,6 +90,7 @@ fn romanize_run(run: &str, script: &str) -> Vec<String> {
     match script {
         "Latin" => vec![any_ascii::any_ascii(run)],
         "Arabic" => vec![arabic(run)],
+        "Hebrew" => vec![hebrew(run)],
         "Hangul" => hangul(run),
         "Han" => vec![han(run)],
         _ => {
@@ -137,6 +140,9 @@ fn arabic(run: &str) -> String {
         let s: &str = match c {
             'ا' | 'أ' | 'آ' | 'ٱ' => "a",
             'إ' => "i",
+            // Initial ain is written with a vowel in Latin spellings
+            // (Abd, Ali, Abbas); elsewhere it is dropped.
+            'ع' if first => "a",
             'ء' | 'ئ' | 'ؤ' | 'ع' => "",
             'ب' => "b",
             'ت' => "t",
@@ -182,6 +188,49 @@ fn arabic(run: &str) -> String {
         };
         out.push_str(s);
         i += 1;
+    }
+    out
+}
+
+/// Hebrew letters to Latin: like Arabic, the script writes few vowels, so
+/// vav and yod inside a word become the vowels u and i (the skeleton drops
+/// them) and are consonants v and y only at the start of a word.
+fn hebrew(run: &str) -> String {
+    let mut out = String::with_capacity(run.len() * 2);
+    for (i, c) in run.chars().enumerate() {
+        let first = i == 0;
+        let s: &str = match c {
+            'א' => "a",
+            'ב' => "b",
+            'ג' => "g",
+            'ד' => "d",
+            'ה' => "h",
+            'ו' if first => "v",
+            'ו' => "u",
+            'ז' => "z",
+            'ח' => "kh",
+            'ט' => "t",
+            'י' if first => "y",
+            'י' => "i",
+            'כ' | 'ך' | 'ק' => "k",
+            'ל' => "l",
+            'מ' | 'ם' => "m",
+            'נ' | 'ן' => "n",
+            'ס' => "s",
+            'ע' if first => "a",
+            'ע' => "",
+            'פ' | 'ף' => "p",
+            'צ' | 'ץ' => "ts",
+            'ר' => "r",
+            'ש' => "sh",
+            'ת' => "t",
+            _ => {
+                let mut buf = [0u8; 4];
+                out.push_str(&any_ascii::any_ascii(c.encode_utf8(&mut buf)));
+                continue;
+            }
+        };
+        out.push_str(s);
     }
     out
 }

@@ -43,6 +43,8 @@ pub fn skeleton(word: &str) -> String {
             (b't', b'h') => (Some(b't'), 2),
             (b'd', b'h') => (Some(b'd'), 2),
             (b'd', b'j') => (Some(b'j'), 2),
+            // Russian дж (dzh) is the j of other spellings: Dzhikhad/Jihad.
+            (b'd', b'z') if b.get(i + 2) == Some(&b'h') => (Some(b'j'), 3),
             (b't', b's') | (b't', b'z') => (Some(b'c'), 2),
             (b'c', b'k') => (Some(b'k'), 2),
             (b'a' | b'e' | b'i' | b'o' | b'u', _) => (None, 1),
@@ -105,6 +107,7 @@ mod tests {
             &["hussein", "husayn", "hsin", "husain", "hussain"],
             &["lukashenko", "lukashenka"],
             &["djordje", "jordje"],
+            &["dzhikhad", "jihad"],
             &["tsoi", "tsoy"],
             &["khalid", "khaled"],
             &["osama", "usama"],

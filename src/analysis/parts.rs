@@ -85,7 +85,8 @@ pub fn tag(raw: Vec<(String, Vec<String>, bool)>) -> Vec<(String, Vec<String>, R
         joined.push_str(t);
         bounds.push((start, joined.len()));
     }
-    let phrase = |start: usize, len: usize| -> &str { &joined[bounds[start].0..bounds[start + len - 1].1] };
+    let phrase =
+        |start: usize, len: usize| -> &str { &joined[bounds[start].0..bounds[start + len - 1].1] };
     // Legal forms at the edges: longest phrase at the end, then at the start.
     let mut legal_spans: Vec<(usize, usize, String)> = Vec::new();
     let find_at =

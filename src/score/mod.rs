@@ -5,21 +5,25 @@
 //!
 //! 1. **Glue/split**: where one side writes as one token what the other
 //!    writes as two ("Abdulrahman" / "Abdul Rahman", "Jinping" / "Jin Ping"),
-//!    the two are merged first.
+//!    the two are merged first — on an exact spelling, or on a long
+//!    skeleton when neither part matches on its own.
 //! 2. **Token similarity** ([`token_similarity`]), best over both sides'
 //!    spellings: equal spelling 1.0; equal consonant skeleton (romanisation
 //!    variants) 0.9, or 0.93 when a side was transliterated from another
-//!    script (vowel-less Arabic; two consonants suffice there); a typo within the edit budget for the
-//!    length (0 edits up to 3 letters, 1 up to 5, 2 up to 8, 3 beyond;
-//!    transpositions count once) `1 − 0.6·d/len`; equal Double Metaphone code
-//!    0.85; an initial against a word starting with it 0.5 (weak, by
-//!    design); legal forms only meet their own canonical form.
+//!    script (vowel-less Arabic; two consonants suffice there); a typo
+//!    within the edit budget for the length (none up to 3 letters, but a
+//!    3-letter vowel swap such as Fey/Fei scores 0.8; 1 edit up to 5
+//!    letters, 2 up to 8, 3 beyond; transpositions count once) scores
+//!    `1 − 0.6·d/len`; equal Double Metaphone code 0.85; an initial against
+//!    a word starting with it 0.5 (weak, by design); legal forms only meet
+//!    their own canonical form.
 //! 3. **Alignment**: each query token pairs with at most one listed token,
 //!    order-insensitive, greedily by similarity × weight.
 //! 4. **Score** = Σ sim·(w_q + w_l) over pairs ÷ (Σ w_q over all query
 //!    tokens plus Σ w_l over paired listed tokens plus ½·Σ w_l over unpaired
-//!    listed tokens): unmatched query tokens cost fully, unmatched listed tokens
-//!    half (a list name often carries more parts than a customer record).
+//!    listed tokens): unmatched query tokens cost fully, unmatched listed
+//!    tokens half (a list name often carries more parts than a customer
+//!    record), unmatched listed patronymics a fifth.
 //!    An exact match is 1.0. Weights are the frozen token weights, so a score
 //!    never depends on what else an index holds.
 //! 5. **Uninformative cap**: when the match rests on a single name token
@@ -33,11 +37,27 @@ use serde::Serialize;
 use crate::analysis::{keys, Analysis, Role, Token};
 
 /// Score ceiling for a match resting on one uninformative token.
-pub const UNINFORMATIVE_CAP: f32 = 0.7;
+pub const UNINFORMATIVE_CAP: f32 = 0.6;
 /// A single matched name token lighter than this is "common".
 pub const COMMON_WEIGHT: f32 = 0.7;
 /// Cost factor of an unmatched listed token (an unmatched query token costs 1).
 pub const UNMATCHED_LISTED_COST: f32 = 0.5;
+
+/// Cost factor of an unmatched listed patronymic (customer records rarely
+/// carry the father's name that Russian and Central Asian list entries do).
+pub const PATRONYMIC_COST: f32 = 0.2;
+
+/// East Slavic patronymics (`…ovich`, `…evich`, `…ovna`, `…evna`,
+/// `…ichna`, Ukrainian `…ovych`) and Turkic `…ogly`/`…kyzy`.
+pub fn is_patronymic(t: &str) -> bool {
+    t.len() >= 6
+        && [
+            "ovich", "evich", "ovna", "evna", "ichna", "ovych", "evych", "ogly", "oglu", "kyzy",
+            "qizi",
+        ]
+        .iter()
+        .any(|s| t.ends_with(s))
+}
 
 /// How two tokens met.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -105,6 +125,14 @@ fn dl_distance(a: &[u8], b: &[u8], max: usize) -> usize {
     prev[m]
 }
 
+/// Three-letter tokens differing in one vowel (or y): Fey/Fei, Son/Sun.
+fn vowel_variant(a: &[u8], b: &[u8]) -> bool {
+    let v = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+    a.len() == b.len()
+        && a.iter().zip(b).filter(|(x, y)| x != y).count() == 1
+        && a.iter().zip(b).all(|(x, y)| x == y || (v(*x) && v(*y)))
+}
+
 /// Edits allowed for a token of this length.
 pub fn edit_budget(len: usize) -> usize {
     match len {
@@ -162,6 +190,9 @@ pub fn token_similarity(q: &Token, l: &Token) -> Option<(f32, How)> {
             let len = a.len().max(b.len());
             let budget = edit_budget(len);
             if budget == 0 {
+                if len == 3 && vowel_variant(a.as_bytes(), b.as_bytes()) {
+                    offer(0.8, How::Typo);
+                }
                 continue;
             }
             let d = dl_distance(a.as_bytes(), b.as_bytes(), budget);
@@ -183,9 +214,15 @@ fn glue(side: &mut Vec<Token>, other: &[Token]) {
     while i + 1 < side.len() {
         let joined = format!("{}{}", side[i].text, side[i + 1].text);
         let sk = keys::skeleton(&joined);
-        let hit = other
-            .iter()
-            .any(|o| o.spellings().any(|s| s == joined) || (sk.len() >= 4 && o.skeleton == sk));
+        // Glue on an exact spelling; on a skeleton only when it is long and
+        // neither part already matches a token of the other side exactly
+        // (else "Yan Novikov" would swallow "Yan" into "novikov").
+        let exact_part = |t: &Token| other.iter().any(|o| o.spellings().any(|s| s == t.text));
+        let hit = other.iter().any(|o| o.spellings().any(|s| s == joined))
+            || (sk.len() >= 5
+                && other.iter().any(|o| o.skeleton == sk)
+                && !exact_part(&side[i])
+                && !exact_part(&side[i + 1]));
         let both_namey = side[i].role != Role::LegalForm && side[i + 1].role != Role::LegalForm;
         if hit && both_namey {
             let b = side.remove(i + 1);
@@ -246,6 +283,8 @@ pub fn compare(query: &Analysis, listed: &Analysis) -> Comparison {
     for (j, t) in l.iter().enumerate() {
         den += if l_used[j] {
             t.weight
+        } else if is_patronymic(&t.text) {
+            PATRONYMIC_COST * t.weight
         } else {
             UNMATCHED_LISTED_COST * t.weight
         };

@@ -168,6 +168,10 @@ fn replay(target: &str, bytes: &[u8], _path: &Path) {
             assert!((0.0..=1.0).contains(&x.score));
             return;
         }
+        "index" => {
+            embargo::index::fuzz_index(bytes);
+            return;
+        }
         "detect" => {
             let _ = embargo::source::read_input(&Input::from_bytes("<seed>", bytes.to_vec()));
             return;

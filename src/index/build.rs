@@ -49,21 +49,35 @@ pub fn deletions(word: &str, d: usize) -> Vec<String> {
                 continue;
             }
             for i in 0..chars.len() {
+                // Deleting either of two equal neighbours gives the same word.
+                if i > 0 && chars[i] == chars[i - 1] {
+                    continue;
+                }
                 let v: String = chars
                     .iter()
                     .enumerate()
                     .filter(|(j, _)| *j != i)
                     .map(|(_, c)| *c)
                     .collect();
-                if !out.contains(&v) {
-                    out.push(v.clone());
-                    next.push(v);
-                }
+                next.push(v);
             }
         }
+        next.sort_unstable();
+        next.dedup();
+        out.extend(next.iter().cloned());
         frontier = next;
     }
-    out
+    let (head, rest) = out.split_at_mut(1);
+    rest.sort_unstable();
+    let mut v: Vec<String> = head.to_vec();
+    let mut last: Option<&String> = None;
+    for r in rest.iter() {
+        if last != Some(r) && r != &v[0] {
+            v.push(r.clone());
+        }
+        last = Some(r);
+    }
+    v
 }
 
 /// The deletion budget used for a term (index and query side alike).
@@ -290,7 +304,9 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
 
     let mut terms_tbl = Vec::with_capacity(term_names.len() * format::TERM_SIZE);
     let mut postings: Vec<u8> = Vec::new();
-    let mut key_map: BTreeMap<Vec<u8>, Vec<u32>> = BTreeMap::new();
+    // (key, value) pairs, sorted and grouped below: far cheaper than a
+    // BTreeMap of a million keys.
+    let mut key_pairs: Vec<(Vec<u8>, u32)> = Vec::new();
     for (tid, (text, post)) in term_names.iter().enumerate() {
         let tid = tid as u32;
         let skeleton = keys::skeleton(text);
@@ -309,17 +325,17 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
         for d in deletions(text, deletion_budget(text)) {
             let mut k = vec![key::DELETION];
             k.extend_from_slice(d.as_bytes());
-            key_map.entry(k).or_default().push(tid);
+            key_pairs.push((k, tid));
         }
         if skeleton.len() >= 2 {
             let mut k = vec![key::SKELETON];
             k.extend_from_slice(skeleton.as_bytes());
-            key_map.entry(k).or_default().push(tid);
+            key_pairs.push((k, tid));
         }
         if phonetic.len() >= 2 {
             let mut k = vec![key::PHONETIC];
             k.extend_from_slice(phonetic.as_bytes());
-            key_map.entry(k).or_default().push(tid);
+            key_pairs.push((k, tid));
         }
     }
     // Glued neighbours → names.
@@ -331,21 +347,26 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
             let mut k = vec![key::GLUED];
             k.extend_from_slice(w[0].0.as_bytes());
             k.extend_from_slice(w[1].0.as_bytes());
-            let v = key_map.entry(k).or_default();
-            if v.last() != Some(&(ni as u32)) {
-                v.push(ni as u32);
-            }
+            key_pairs.push((k, ni as u32));
         }
     }
-    let mut keylists: Vec<u8> = Vec::new();
-    let mut key_entries: Vec<(Vec<u8>, u64)> = Vec::with_capacity(key_map.len());
-    for (k, v) in key_map {
+    key_pairs.sort_unstable();
+    key_pairs.dedup();
+    let mut keylists: Vec<u8> = Vec::with_capacity(key_pairs.len() * 4);
+    let mut key_entries: Vec<(Vec<u8>, u64)> = Vec::new();
+    let mut i = 0;
+    while i < key_pairs.len() {
+        let mut j = i;
         let off = u32_of(keylists.len() / 4, "key lists")?;
-        for x in &v {
-            keylists.extend_from_slice(&x.to_le_bytes());
+        while j < key_pairs.len() && key_pairs[j].0 == key_pairs[i].0 {
+            keylists.extend_from_slice(&key_pairs[j].1.to_le_bytes());
+            j += 1;
         }
-        key_entries.push((k, format::pack(off, u32_of(v.len(), "key lists")?)));
+        let k = std::mem::take(&mut key_pairs[i].0);
+        key_entries.push((k, format::pack(off, u32_of(j - i, "key lists")?)));
+        i = j;
     }
+    drop(key_pairs);
 
     // Names and tokens.
     let mut names_tbl = Vec::with_capacity(names.len() * format::NAME_SIZE);
@@ -526,7 +547,7 @@ mod tests {
     #[test]
     fn deletion_neighbourhood_includes_the_word_and_single_deletions() {
         let d = deletions("abc", 1);
-        assert_eq!(d, ["abc", "bc", "ac", "ab"]);
-        assert_eq!(deletions("aab", 1), ["aab", "ab", "aa"]);
+        assert_eq!(d, ["abc", "ab", "ac", "bc"]);
+        assert_eq!(deletions("aab", 1), ["aab", "aa", "ab"]);
     }
 }

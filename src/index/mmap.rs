@@ -24,6 +24,8 @@ use crate::error::{Error, Result};
 #[derive(Debug)]
 pub struct Mapped {
     map: Option<memmap2::Mmap>,
+    /// Bytes held in memory instead (tests, fuzzing).
+    owned: Vec<u8>,
 }
 
 impl Mapped {
@@ -32,18 +34,32 @@ impl Mapped {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
         if len == 0 {
-            return Ok(Mapped { map: None });
+            return Ok(Mapped::from_vec(Vec::new()));
         }
         // SAFETY: the file is opened read-only and index files are never
         // modified after their folder is published (see the module docs);
         // all accesses through the slice are bounds-checked by the reader.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
-        Ok(Mapped { map: Some(map) })
+        Ok(Mapped {
+            map: Some(map),
+            owned: Vec::new(),
+        })
+    }
+
+    /// Bytes in memory, read through the same bounds-checked reader.
+    pub fn from_vec(bytes: Vec<u8>) -> Mapped {
+        Mapped {
+            map: None,
+            owned: bytes,
+        }
     }
 
     /// The mapped bytes.
     pub fn bytes(&self) -> &[u8] {
-        self.map.as_deref().unwrap_or(&[])
+        match &self.map {
+            Some(m) => m,
+            None => &self.owned,
+        }
     }
 }
 

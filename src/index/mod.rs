@@ -114,3 +114,99 @@ pub fn default_index() -> Result<Index> {
     idx.verify()?;
     Ok(idx)
 }
+
+/// Fuzzing entry point (used by `fuzz/fuzz_targets/index.rs` and replayed
+/// by the tests): opens a small valid index in which one file — chosen by
+/// the first byte — is replaced by (or XORed with) the rest of `data`, and
+/// walks every table. Must return errors, never panic.
+#[doc(hidden)]
+pub fn fuzz_index(data: &[u8]) {
+    use std::sync::OnceLock;
+    /// The manifest's bytes and the four data files of the base index.
+    type Files = (Vec<u8>, [Vec<u8>; 4]);
+    static BASE: OnceLock<Option<Files>> = OnceLock::new();
+    let base = BASE.get_or_init(|| {
+        use crate::model::{Entity, Kind, Name, NameStrength};
+        let mut list = crate::source::ParsedList::new(
+            "fuzz",
+            crate::source::Format::OpenSanctionsJson,
+            Path::new("<fuzz>"),
+        );
+        list.files.clear();
+        for (i, n) in [
+            "Vladimir Putin",
+            "Мухаммад Али LLC",
+            "金正恩",
+            "Acme Trading S.A.",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let mut e = Entity::new("fuzz", i.to_string(), Kind::Person);
+            e.add_name(Name::new(n, NameStrength::Primary));
+            e.add_name(Name::new(format!("{n} Jr"), NameStrength::Aka));
+            list.entities.push(e);
+        }
+        let dir = std::env::temp_dir().join(format!("embargo-fuzz-base-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        build(&[list], &dir).ok()?;
+        let read = |n: &str| std::fs::read(dir.join(n)).ok();
+        let out = (
+            read(format::MANIFEST_FILE)?,
+            [
+                read(format::TERMS_FILE)?,
+                read(format::KEYS_FILE)?,
+                read(format::TABLES_FILE)?,
+                read(format::RECORDS_FILE)?,
+            ],
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        Some(out)
+    });
+    let Some((manifest, files)) = base else {
+        return;
+    };
+    let Some((&sel, rest)) = data.split_first() else {
+        return;
+    };
+    let mut manifest = manifest.clone();
+    let mut files = files.clone();
+    let target: &mut Vec<u8> = match sel % 5 {
+        0 => &mut manifest,
+        k => &mut files[(k - 1) as usize],
+    };
+    if sel & 0x80 != 0 {
+        for (i, b) in rest.iter().enumerate() {
+            if let Some(t) = target.get_mut(i) {
+                *t ^= b;
+            }
+        }
+    } else {
+        *target = rest.to_vec();
+    }
+    let Ok(idx) = Index::from_bytes(&manifest, files) else {
+        return;
+    };
+    for t in 0..idx.term_count().min(10_000) {
+        if let Ok((text, sk, _)) = idx.term(t) {
+            let _ = idx.term_id(text);
+            let _ = idx.key_list(format::key::SKELETON, sk.as_bytes());
+            let _ = idx.key_list(format::key::DELETION, text.as_bytes());
+        }
+        if let Ok(p) = idx.postings(t) {
+            for n in p.iter().take(100) {
+                let _ = idx.name(n);
+            }
+        }
+    }
+    for n in 0..idx.name_count().min(10_000) {
+        if let Ok(r) = idx.name(n) {
+            let _ = idx.name_tokens(&r);
+        }
+    }
+    for e in 0..idx.entity_count().min(10_000) {
+        if let Ok(r) = idx.entity(e) {
+            let _ = idx.entity_record(&r);
+        }
+    }
+}

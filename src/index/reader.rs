@@ -129,25 +129,82 @@ impl Index {
             .in_file(dir));
         }
         let manifest_sha256 = hex(&Sha256::digest(&mbytes));
-        let map = |name: &str| -> Result<Mapped> {
-            let p = dir.join(name);
-            let m = Mapped::open(&p)?;
+        let map = |name: &str| -> Result<Mapped> { Mapped::open(&dir.join(name)) };
+        Index::from_parts(
+            dir,
+            manifest,
+            manifest_sha256,
+            [
+                map(format::TERMS_FILE)?,
+                map(format::KEYS_FILE)?,
+                map(format::TABLES_FILE)?,
+                map(format::RECORDS_FILE)?,
+            ],
+        )
+    }
+
+    /// Opens an index held in memory: the manifest's bytes and the four
+    /// data files in [`format::DATA_FILES`] order, with the same validation
+    /// as [`Index::open`] (for tests and the fuzz target).
+    pub fn from_bytes(manifest: &[u8], files: [Vec<u8>; 4]) -> Result<Index> {
+        let m: Manifest = serde_json::from_slice(manifest).map_err(|e| {
+            Error::malformed(format!("unreadable manifest ({e}) — rebuild the index"))
+        })?;
+        if m.format_version != format::FORMAT_VERSION {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                "index format version differs: rebuild the index",
+            ));
+        }
+        let sha = hex(&Sha256::digest(manifest));
+        let [a, b, c, d] = files;
+        Index::from_parts(
+            Path::new("<memory>"),
+            m,
+            sha,
+            [
+                Mapped::from_vec(a),
+                Mapped::from_vec(b),
+                Mapped::from_vec(c),
+                Mapped::from_vec(d),
+            ],
+        )
+    }
+
+    fn from_parts(
+        dir: &Path,
+        manifest: Manifest,
+        manifest_sha256: String,
+        files: [Mapped; 4],
+    ) -> Result<Index> {
+        for (name, m) in format::DATA_FILES.iter().zip(&files) {
             let want = manifest
                 .files
                 .iter()
-                .find(|f| f.name == name)
+                .find(|f| f.name == *name)
                 .map(|f| f.bytes);
             if want != Some(m.bytes().len() as u64) {
-                return Err(corrupt(name, "its size differs from the manifest").in_file(&p));
+                return Err(
+                    corrupt(name, "its size differs from the manifest").in_file(&dir.join(name))
+                );
             }
-            Ok(m)
-        };
-        let terms = fst::Map::new(map(format::TERMS_FILE)?)
+        }
+        let [terms, keys, tables, records] = files;
+        let terms = fst::Map::new(terms)
             .map_err(|e| corrupt(format::TERMS_FILE, e.to_string()).in_file(dir))?;
-        let keys = fst::Map::new(map(format::KEYS_FILE)?)
+        let keys = fst::Map::new(keys)
             .map_err(|e| corrupt(format::KEYS_FILE, e.to_string()).in_file(dir))?;
-        let tables = map(format::TABLES_FILE)?;
-        let records = map(format::RECORDS_FILE)?;
+        // The fst crate trusts its bytes once opened (a corrupt node can make
+        // it index out of bounds), so check both FSTs' built-in CRC32C now.
+        // It reads them once — a few milliseconds — and keeps the promise
+        // that a corrupt file is an error, never a panic.
+        terms
+            .as_fst()
+            .verify()
+            .map_err(|e| corrupt(format::TERMS_FILE, e.to_string()).in_file(dir))?;
+        keys.as_fst()
+            .verify()
+            .map_err(|e| corrupt(format::KEYS_FILE, e.to_string()).in_file(dir))?;
         let secs =
             read_sections(tables.bytes()).map_err(|e| e.in_file(&dir.join(format::TABLES_FILE)))?;
         let count = |k: u32, size: usize| -> Result<u32> {

@@ -91,7 +91,9 @@ pub fn fold(s: &str) -> Cow<'_, str> {
                 continue;
             }
         } else {
-            strip = strips_marks(c);
+            // Marks on a non-letter (a symbol that punctuation removes) go
+            // too, so no mark is ever left standing alone.
+            strip = strips_marks(c) || !c.is_alphanumeric();
         }
         unmarked.push(c);
     }
@@ -126,7 +128,9 @@ fn punctuate(s: &str) -> String {
         for piece in raw_word.split('.') {
             let mut word = String::with_capacity(piece.len());
             for c in piece.chars() {
-                if c.is_alphanumeric() {
+                if c.is_alphanumeric() || (is_combining_mark(c) && !word.is_empty()) {
+                    // Marks kept on their letter (Cyrillic й, Thai and Indic
+                    // vowel signs) are part of the word.
                     word.push(c);
                 } else if c == '&' {
                     push_word(&mut out, &word);

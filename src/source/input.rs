@@ -132,6 +132,20 @@ pub fn decode_utf8_or_1252(bytes: &[u8]) -> (Cow<'_, str>, bool) {
     }
 }
 
+/// Decodes every field of a CSV record as UTF-8, falling back to
+/// Windows-1252 per field, and counts the fields that needed the fallback.
+pub fn decode_fields(rec: &csv::ByteRecord, not_utf8: &mut usize) -> Vec<String> {
+    rec.iter()
+        .map(|f| {
+            let (s, fell_back) = decode_utf8_or_1252(f);
+            if fell_back {
+                *not_utf8 += 1;
+            }
+            s.into_owned()
+        })
+        .collect()
+}
+
 /// Decodes Windows-1252 bytes (UK ConList CSV, EU legacy CSV).
 pub fn decode_1252(bytes: &[u8]) -> Cow<'_, str> {
     let (s, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);

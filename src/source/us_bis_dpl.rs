@@ -141,16 +141,7 @@ fn read_as_of(input: &Input, today: PartialDate) -> Result<ParsedList> {
         }
         let line = rec.position().map(|p| p.line()).unwrap_or(line);
         last_line = line;
-        let fields: Vec<String> = rec
-            .iter()
-            .map(|f| {
-                let (s, fell_back) = super::input::decode_utf8_or_1252(f);
-                if fell_back {
-                    not_utf8 += 1;
-                }
-                s.into_owned()
-            })
-            .collect();
+        let fields = super::input::decode_fields(&rec, &mut not_utf8);
         let Some(c) = &cols else {
             cols = Some(Columns::from_header(&fields).ok_or_else(|| {
                 Error::malformed(

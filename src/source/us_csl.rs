@@ -116,16 +116,7 @@ pub fn read(input: &Input) -> Result<ParsedList> {
         }
         let line = rec.position().map(|p| p.line()).unwrap_or(line);
         last_line = line;
-        let fields: Vec<String> = rec
-            .iter()
-            .map(|f| {
-                let (s, fell_back) = super::input::decode_utf8_or_1252(f);
-                if fell_back {
-                    not_utf8 += 1;
-                }
-                s.into_owned()
-            })
-            .collect();
+        let fields = super::input::decode_fields(&rec, &mut not_utf8);
         let Some(c) = &cols else {
             let c = Columns::from_header(&fields).ok_or_else(|| {
                 Error::malformed(

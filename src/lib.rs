@@ -25,6 +25,7 @@ pub mod index;
 pub mod model;
 pub mod normalize;
 pub mod score;
+pub mod search;
 pub mod source;
 
 pub use error::{Error, ErrorKind, Result};

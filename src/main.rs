@@ -37,6 +37,36 @@ enum Command {
         #[arg(long)]
         skip_bad: bool,
     },
+    /// Screen one name against an index (the bundled default when --index
+    /// is left out).
+    Query {
+        /// The name to screen.
+        name: String,
+        /// The index folder (default: built from the bundled lists on first use).
+        #[arg(long)]
+        index: Option<PathBuf>,
+        /// The party's kind: person, organization, vessel, aircraft.
+        #[arg(long = "type")]
+        kind: Option<String>,
+        /// Date of birth: YYYY, YYYY-MM or YYYY-MM-DD.
+        #[arg(long)]
+        dob: Option<String>,
+        /// Country: ISO 3166 alpha-2 or a name.
+        #[arg(long)]
+        country: Option<String>,
+        /// Identifiers (passport, IMO, BIC, crypto address…), repeatable.
+        #[arg(long = "id")]
+        ids: Vec<String>,
+        /// Scores at or above this are hits; 0 returns the best --max-hits.
+        #[arg(long, default_value_t = embargo::search::DEFAULT_THRESHOLD)]
+        threshold: f32,
+        /// At most this many hits.
+        #[arg(long, default_value_t = embargo::search::DEFAULT_MAX_HITS)]
+        max_hits: usize,
+        /// One JSON object on stdout.
+        #[arg(long)]
+        json: bool,
+    },
     /// Describe an index (and with --verify re-check every checksum).
     Inspect {
         /// The index folder.
@@ -88,6 +118,27 @@ fn main() -> ExitCode {
             out,
             skip_bad,
         } => cmd_build(&lists, &out, skip_bad),
+        Command::Query {
+            name,
+            index,
+            kind,
+            dob,
+            country,
+            ids,
+            threshold,
+            max_hits,
+            json,
+        } => cmd_query(
+            &name,
+            index.as_deref(),
+            kind.as_deref(),
+            dob.as_deref(),
+            country,
+            ids,
+            threshold,
+            max_hits,
+            json,
+        ),
         Command::Inspect {
             index,
             json,
@@ -401,6 +452,109 @@ fn cmd_inspect(dir: &std::path::Path, json: bool, verify: bool) -> ExitCode {
                 eprintln!("error: {e}");
                 return ExitCode::from(1);
             }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn open_index(dir: Option<&std::path::Path>) -> Result<embargo::index::Index, embargo::Error> {
+    match dir {
+        Some(d) => embargo::index::Index::open(d),
+        None => embargo::index::default_index(),
+    }
+}
+
+fn parse_kind(s: &str) -> Option<embargo::Kind> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "person" | "individual" => Some(embargo::Kind::Person),
+        "organization" | "organisation" | "entity" | "company" => Some(embargo::Kind::Organization),
+        "vessel" | "ship" => Some(embargo::Kind::Vessel),
+        "aircraft" => Some(embargo::Kind::Aircraft),
+        _ => None,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cmd_query(
+    name: &str,
+    index: Option<&std::path::Path>,
+    kind: Option<&str>,
+    dob: Option<&str>,
+    country: Option<String>,
+    ids: Vec<String>,
+    threshold: f32,
+    max_hits: usize,
+    json: bool,
+) -> ExitCode {
+    if !(0.0..=1.0).contains(&threshold) {
+        eprintln!("error: --threshold must be between 0 and 1");
+        return ExitCode::from(2);
+    }
+    let kind = match kind.map(|k| (k, parse_kind(k))) {
+        Some((k, None)) => {
+            eprintln!("error: --type {k}: expected person, organization, vessel or aircraft");
+            return ExitCode::from(2);
+        }
+        Some((_, k)) => k,
+        None => None,
+    };
+    let dob = match dob.map(|d| (d, embargo::search::parse_query_dob(d))) {
+        Some((d, None)) => {
+            eprintln!("error: --dob {d}: expected YYYY, YYYY-MM or YYYY-MM-DD");
+            return ExitCode::from(2);
+        }
+        Some((_, d)) => d,
+        None => None,
+    };
+    let idx = match open_index(index) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let q = embargo::search::Query {
+        name: name.to_string(),
+        kind,
+        dob,
+        country,
+        ids,
+    };
+    let opts = embargo::search::Options {
+        threshold,
+        max_hits,
+    };
+    let mut s = embargo::search::Searcher::new(&idx);
+    let hits = match s.screen(&q, &opts) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "name": name,
+                "hits": hits,
+                "manifest_sha256": idx.manifest_sha256(),
+            })
+        );
+    } else {
+        if hits.is_empty() {
+            println!("no hit at threshold {threshold}");
+        }
+        for h in &hits {
+            println!(
+                "{:.3}  {:<22} {:<12} {}  (matched {} \"{}\")",
+                h.score,
+                h.entity_id,
+                h.kind.as_str(),
+                h.primary_name,
+                h.alias.as_str(),
+                h.matched_name
+            );
         }
     }
     ExitCode::SUCCESS

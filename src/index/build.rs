@@ -212,6 +212,7 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
     let mut lists_tbl: Vec<u8> = Vec::new();
     let mut entity_count = 0u32;
     let mut seen_ids: HashMap<String, usize> = HashMap::new();
+    let mut id_pairs: Vec<(Vec<u8>, u32)> = Vec::new();
 
     for (li, list) in lists.iter().enumerate() {
         let (o, l) = strings.add(&list.list_id)?;
@@ -256,6 +257,19 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
                 });
             }
             let n_names = u32_of(names.len(), "names")? - first_name;
+            for id in &e.ids {
+                let v = format::normalize_id(&id.value);
+                if v.len() >= 4 {
+                    let mut k = vec![key::IDENTIFIER];
+                    k.extend_from_slice(v.as_bytes());
+                    id_pairs.push((k, entity_count));
+                    if let Some(bare) = v.strip_prefix("IMO").filter(|b| b.len() == 7) {
+                        let mut k = vec![key::IDENTIFIER];
+                        k.extend_from_slice(bare.as_bytes());
+                        id_pairs.push((k, entity_count));
+                    }
+                }
+            }
             let record = serde_json::to_vec(e)
                 .map_err(|err| Error::malformed(format!("serialising {}: {err}", e.id)))?;
             let (id_off, id_len) = strings.add(&e.id)?;
@@ -350,6 +364,7 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
             key_pairs.push((k, ni as u32));
         }
     }
+    key_pairs.append(&mut id_pairs);
     key_pairs.sort_unstable();
     key_pairs.dedup();
     let mut keylists: Vec<u8> = Vec::with_capacity(key_pairs.len() * 4);

@@ -6,7 +6,7 @@
 //! |---|---|
 //! | `manifest.json` | written last: format, engine and analysis versions, the source lists (id, version, counts, sha256 of every input file), and the sha256 and size of every other file |
 //! | `terms.fst` | FST: term text → term id. Terms are every spelling of every token of every listed name after [analysis](crate::analysis); ids are the terms' sorted order |
-//! | `keys.fst` | FST: typed key → packed (offset, len) of a u32 list in the `KEYLISTS` section. Key types (first byte): `d` deletion neighbour of a term → term ids; `s` consonant skeleton → term ids; `p` Double Metaphone code → term ids; `g` two adjacent tokens glued → name ids |
+//! | `keys.fst` | FST: typed key → packed (offset, len) of a u32 list in the `KEYLISTS` section. Key types (first byte): `d` deletion neighbour of a term → term ids; `s` consonant skeleton → term ids; `p` Double Metaphone code → term ids; `g` two adjacent tokens glued → name ids; `i` a normalised identifier value (passport, IMO, BIC, crypto address, …) → entity indexes |
 //! | `tables.bin` | fixed-width little-endian tables (below) |
 //! | `records.bin` | each entity's canonical record (JSON, the [`Entity`](crate::model::Entity) as read), for display and field-by-field diffs |
 //!
@@ -84,6 +84,19 @@ pub mod key {
     pub const SKELETON: u8 = b's';
     pub const PHONETIC: u8 = b'p';
     pub const GLUED: u8 = b'g';
+    /// A normalised identifier value (see [`normalize_id`]) → entity indexes.
+    pub const IDENTIFIER: u8 = b'i';
+}
+
+/// Normalises an identifier value for exact lookup: ASCII letters and
+/// digits only, upper-cased (`"A-12 345"` → `"A12345"`; `"IMO 9187629"` →
+/// `"IMO9187629"`, so IMO numbers are also indexed without their prefix).
+pub fn normalize_id(value: &str) -> String {
+    value
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
 }
 
 /// Packs a KEYLISTS (offset, len) into an FST value.

@@ -94,7 +94,9 @@ pub struct Comparison {
     pub capped: Option<String>,
 }
 
-fn dl_distance(a: &[u8], b: &[u8], max: usize) -> usize {
+/// Bounded optimal-string-alignment distance: returns `max + 1` as soon as
+/// the distance is known to exceed `max`.
+pub fn dl_distance(a: &[u8], b: &[u8], max: usize) -> usize {
     // Optimal string alignment distance (Damerau-Levenshtein with adjacent
     // transpositions), on bytes (tokens are ASCII after analysis).
     let (n, m) = (a.len(), b.len());

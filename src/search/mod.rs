@@ -1,0 +1,513 @@
+//! The matcher: a query (name, and optionally kind, date of birth, country,
+//! identifiers) → every listed entity it may be, scored and explained.
+//!
+//! ## Candidates
+//! Each query token is expanded to index terms through its exact
+//! spellings, its deletion neighbourhood (typos within the length's edit
+//! budget, first letter included), its consonant skeleton (romanisation and
+//! transliteration variants) and its Double Metaphone code; adjacent query
+//! tokens are also tried glued, and glued list tokens are found through the
+//! `g` keys. Expansions are cached per searcher (customer names repeat their
+//! tokens). Identifiers given with the query are looked up exactly.
+//!
+//! Common tokens must not explode the candidate set. Query tokens are
+//! visited rarest first; once the tokens left could not, even matched
+//! perfectly against the rarest possible list tokens, lift a name that none
+//! of the rarer tokens reached to the threshold, their postings only update
+//! names already found and add none. The bound used, for a name matching
+//! the set S of query tokens, is `(W_S + |S|) / (W_min + |S|)` where `W_min`
+//! is the query's total weight less everything gluing could remove: no
+//! score can exceed it (see `src/score`), so the pruning costs no recall.
+//! A hard cap ([`MAX_CANDIDATES`], by that bound) stops pathological
+//! queries; hitting it is reported in the result.
+//!
+//! ## Scores
+//! Every candidate name is scored with [`crate::score::compare`]; an entity
+//! keeps its best name; weak aliases count [`WEAK_ALIAS_FACTOR`] of their
+//! score. Then secondary evidence: incompatible kinds (a person against a
+//! vessel) drop the entity, unknown kinds never do; a conflicting date of
+//! birth lowers the score by [`DOB_CONFLICT`], an agreeing one raises a hit
+//! already at the threshold by [`DOB_AGREE`] (never lifting a weak name over
+//! it); a country the entity does not have costs [`COUNTRY_MISMATCH`];
+//! an identifier matched exactly makes the entity a hit at
+//! [`ID_MATCH_SCORE`] at least.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::analysis::{analyze, Analysis, Role, Token};
+use crate::error::Result;
+use crate::index::build::{deletion_budget, deletions};
+use crate::index::format::{key, normalize_id};
+use crate::index::Index;
+use crate::model::{DateOfBirth, Entity, Kind, NameStrength, PartialDate};
+use crate::score::{compare, dl_distance, edit_budget, Pair};
+
+/// The default threshold (see the README's evaluation section for the
+/// recall and alert rate measured at it).
+pub const DEFAULT_THRESHOLD: f32 = 0.85;
+/// Default number of hits returned.
+pub const DEFAULT_MAX_HITS: usize = 10;
+/// Hard cap of candidate names scored per query.
+pub const MAX_CANDIDATES: usize = 5000;
+/// Weak aliases count this share of their score.
+pub const WEAK_ALIAS_FACTOR: f32 = 0.95;
+/// Score lost to a conflicting date of birth.
+pub const DOB_CONFLICT: f32 = 0.12;
+/// Score gained by an agreeing date of birth (only at or above the threshold).
+pub const DOB_AGREE: f32 = 0.03;
+/// Score lost when the entity names countries and none is the query's.
+pub const COUNTRY_MISMATCH: f32 = 0.02;
+/// The least score of an entity whose identifier matched the query's.
+pub const ID_MATCH_SCORE: f32 = 0.98;
+
+/// What to screen.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub name: String,
+    pub kind: Option<Kind>,
+    pub dob: Option<PartialDate>,
+    /// ISO 3166 alpha-2 code or a country name.
+    pub country: Option<String>,
+    /// Identifier values (types are not needed for exact matching).
+    pub ids: Vec<String>,
+}
+
+/// Screening options.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Scores at or above this are hits; 0 returns the best `max_hits`
+    /// candidates whatever their scores.
+    pub threshold: f32,
+    pub max_hits: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            threshold: DEFAULT_THRESHOLD,
+            max_hits: DEFAULT_MAX_HITS,
+        }
+    }
+}
+
+/// A score adjustment from secondary evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct Adjustment {
+    pub evidence: &'static str,
+    pub delta: f32,
+    pub why: String,
+}
+
+/// Why an entity is a hit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explain {
+    /// The name score before adjustments.
+    pub name_score: f32,
+    pub pairs: Vec<Pair>,
+    pub unmatched_query: Vec<String>,
+    pub unmatched_listed: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capped: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub adjustments: Vec<Adjustment>,
+}
+
+/// One hit: an entity, its best-matching name, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub entity_id: String,
+    pub score: f32,
+    pub list: String,
+    pub kind: Kind,
+    pub matched_name: String,
+    pub primary_name: String,
+    /// The matched name's strength: `primary`, `aka`, `weak_aka`, `fka`, `nka`.
+    pub alias: NameStrength,
+    /// Content hash of the entity's record.
+    pub entity_hash: String,
+    /// Ids of the same party on other lists, where the lists state it.
+    pub linked: Vec<String>,
+    pub explain: Explain,
+}
+
+/// Counters of one screening, for measuring the candidate stage.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Stats {
+    pub terms: usize,
+    pub candidates: usize,
+    pub scored: usize,
+    pub capped: bool,
+}
+
+/// How a query token reached an index term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Via {
+    Exact,
+    Fuzzy,
+    Skeleton,
+    Phonetic,
+}
+
+/// A reusable per-thread searcher over one index. Cheap to create; keeps a
+/// cache of token expansions across queries.
+pub struct Searcher<'i> {
+    index: &'i Index,
+    cache: HashMap<String, Vec<(u32, Via)>>,
+    pub stats: Stats,
+}
+
+/// Kinds that cannot be the same party.
+fn incompatible(a: Kind, b: Kind) -> bool {
+    if a == Kind::Unknown || b == Kind::Unknown {
+        return false;
+    }
+    a != b
+}
+
+fn dob_agrees(q: &PartialDate, d: &DateOfBirth) -> Option<bool> {
+    let from = d.date?;
+    let slack = if d.approx { 2 } else { 0 };
+    if let Some(to) = d.to {
+        return Some(q.year >= from.year - slack && q.year <= to.year + slack);
+    }
+    if (q.year - from.year).abs() > slack {
+        return Some(false);
+    }
+    if slack > 0 {
+        return Some(true);
+    }
+    let part = |a: Option<u8>, b: Option<u8>| match (a, b) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    };
+    Some(part(q.month, from.month) && part(q.day, from.day))
+}
+
+fn country_matches(q: &str, e: &Entity) -> Option<bool> {
+    if e.countries.is_empty() {
+        return None;
+    }
+    let q = q.trim().to_lowercase();
+    Some(e.countries.iter().any(|c| {
+        c.code
+            .as_deref()
+            .map(|k| k.eq_ignore_ascii_case(&q))
+            .unwrap_or(false)
+            || c.name.to_lowercase().contains(&q)
+    }))
+}
+
+impl<'i> Searcher<'i> {
+    pub fn new(index: &'i Index) -> Searcher<'i> {
+        Searcher {
+            index,
+            cache: HashMap::new(),
+            stats: Stats::default(),
+        }
+    }
+
+    /// The index terms a query spelling reaches, and how.
+    fn expand(&mut self, t: &Token) -> Result<Vec<(u32, Via)>> {
+        if let Some(v) = self.cache.get(&t.text) {
+            return Ok(v.clone());
+        }
+        let idx = self.index;
+        let mut out: HashMap<u32, Via> = HashMap::new();
+        let mut offer = |tid: u32, via: Via| {
+            let e = out.entry(tid).or_insert(via);
+            if via < *e {
+                *e = via;
+            }
+        };
+        for s in t.spellings() {
+            if let Some(tid) = idx.term_id(s) {
+                offer(tid, Via::Exact);
+            }
+            if t.role == Role::LegalForm {
+                continue;
+            }
+            let budget = edit_budget(s.chars().count());
+            if budget > 0 {
+                for d in deletions(s, deletion_budget(s)) {
+                    for tid in idx.key_list(key::DELETION, d.as_bytes())?.iter() {
+                        let (text, _, _) = idx.term(tid)?;
+                        let b = budget.max(edit_budget(text.chars().count()));
+                        if dl_distance(s.as_bytes(), text.as_bytes(), b) <= b {
+                            offer(tid, Via::Fuzzy);
+                        }
+                    }
+                }
+            }
+        }
+        if t.role != Role::LegalForm {
+            let min_sk = if t.transliterated { 2 } else { 3 };
+            if t.skeleton.len() >= min_sk {
+                for tid in idx.key_list(key::SKELETON, t.skeleton.as_bytes())?.iter() {
+                    offer(tid, Via::Skeleton);
+                }
+            }
+            if t.phonetic.len() >= 3 && t.text.len() >= 4 {
+                for tid in idx.key_list(key::PHONETIC, t.phonetic.as_bytes())?.iter() {
+                    offer(tid, Via::Phonetic);
+                }
+            }
+        }
+        let mut v: Vec<(u32, Via)> = out.into_iter().collect();
+        v.sort_unstable();
+        self.stats.terms += v.len();
+        self.cache.insert(t.text.clone(), v.clone());
+        Ok(v)
+    }
+
+    /// Screens one query (see the module docs).
+    pub fn screen(&mut self, q: &Query, opts: &Options) -> Result<Vec<Hit>> {
+        self.stats = Stats::default();
+        let a = analyze(&q.name);
+        let idx = self.index;
+        let n = a.tokens.len().min(63);
+        let w_all: f32 = a.tokens.iter().map(|t| t.weight).sum();
+        let glue_slack: f32 = a
+            .tokens
+            .windows(2)
+            .map(|w| w[0].weight.min(w[1].weight))
+            .sum();
+        let w_min = (w_all - glue_slack).max(a.tokens.iter().map(|t| t.weight).fold(0.0, f32::max));
+        let bound = |w_s: f32, k: usize| -> f32 {
+            let k = k as f32;
+            if w_min + k <= 0.0 {
+                1.0
+            } else {
+                ((w_s + k) / (w_min + k)).min(1.0)
+            }
+        };
+        // Rarest (heaviest) tokens first.
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&x, &y| a.tokens[y].weight.total_cmp(&a.tokens[x].weight));
+        let mut cand: HashMap<u32, u64> = HashMap::new();
+        let add_names = |cand: &mut HashMap<u32, u64>,
+                         names: &mut dyn Iterator<Item = u32>,
+                         bit: u64,
+                         may_add: bool| {
+            for nid in names {
+                match cand.get_mut(&nid) {
+                    Some(m) => *m |= bit,
+                    None if may_add => {
+                        cand.insert(nid, bit);
+                    }
+                    None => {}
+                }
+            }
+        };
+        let mut w_rem: f32 = order.iter().map(|&i| a.tokens[i].weight).sum();
+        for (step, &i) in order.iter().enumerate() {
+            let t = &a.tokens[i];
+            let may_add = opts.threshold <= 0.0 || bound(w_rem, n - step) >= opts.threshold;
+            let bit = 1u64 << i;
+            for (tid, _) in self.expand(t)? {
+                let mut it = idx.postings(tid)?.iter();
+                add_names(&mut cand, &mut it, bit, may_add);
+            }
+            let mut it = idx.key_list(key::GLUED, t.text.as_bytes())?.iter();
+            add_names(&mut cand, &mut it, bit, may_add);
+            if i + 1 < n {
+                let glued = format!("{}{}", t.text, a.tokens[i + 1].text);
+                if let Some(tid) = idx.term_id(&glued) {
+                    let mut it = idx.postings(tid)?.iter();
+                    add_names(&mut cand, &mut it, bit | (1u64 << (i + 1)), may_add);
+                }
+            }
+            w_rem -= t.weight;
+        }
+        // Entities matched by an identifier.
+        let mut id_entities: HashMap<u32, String> = HashMap::new();
+        for v in &q.ids {
+            let nv = normalize_id(v);
+            if nv.len() < 4 {
+                continue;
+            }
+            for e in idx.key_list(key::IDENTIFIER, nv.as_bytes())?.iter() {
+                id_entities.insert(e, v.clone());
+                let er = idx.entity(e)?;
+                for k in 0..er.n_names {
+                    cand.entry(er.first_name + k).or_insert(0);
+                }
+            }
+        }
+        self.stats.candidates = cand.len();
+        // Prune by the bound, then cap.
+        let mut scored: Vec<(f32, u32)> = cand
+            .into_iter()
+            .map(|(nid, mask)| {
+                let mut ws = 0.0;
+                let mut k = 0;
+                for i in 0..n {
+                    if mask & (1u64 << i) != 0 {
+                        ws += a.tokens[i].weight;
+                        k += 1;
+                    }
+                }
+                (bound(ws, k), nid)
+            })
+            .filter(|(b, nid)| {
+                opts.threshold <= 0.0 || *b >= opts.threshold || self.is_id_name(*nid, &id_entities)
+            })
+            .collect();
+        if scored.len() > MAX_CANDIDATES {
+            scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            scored.truncate(MAX_CANDIDATES);
+            self.stats.capped = true;
+        }
+        self.stats.scored = scored.len();
+        // Score names; best per entity.
+        let mut best: HashMap<u32, (f32, u32, crate::score::Comparison)> = HashMap::new();
+        for (_, nid) in scored {
+            let nr = idx.name(nid)?;
+            let tokens = idx.name_tokens(&nr)?;
+            let listed = Analysis {
+                folded: String::new(),
+                tokens,
+            };
+            let cmp = compare(&a, &listed);
+            let mut s = cmp.score;
+            if nr.strength == NameStrength::WeakAka {
+                s *= WEAK_ALIAS_FACTOR;
+            }
+            match best.get(&nr.entity) {
+                Some((b, _, _)) if *b >= s => {}
+                _ => {
+                    best.insert(nr.entity, (s, nid, cmp));
+                }
+            }
+        }
+        // Secondary evidence, hits.
+        let mut hits = Vec::new();
+        let mut ranked: Vec<(u32, (f32, u32, crate::score::Comparison))> =
+            best.into_iter().collect();
+        ranked.sort_by(|x, y| y.1 .0.total_cmp(&x.1 .0).then(x.0.cmp(&y.0)));
+        for (ent, (name_score, nid, cmp)) in ranked {
+            let er = idx.entity(ent)?;
+            if let Some(k) = q.kind {
+                if incompatible(k, er.kind) {
+                    continue;
+                }
+            }
+            let id_hit = id_entities.get(&ent);
+            let may_qualify = opts.threshold <= 0.0
+                || name_score >= opts.threshold - DOB_AGREE
+                || id_hit.is_some();
+            if !may_qualify {
+                continue;
+            }
+            if opts.threshold <= 0.0 && hits.len() >= opts.max_hits * 4 {
+                break;
+            }
+            let record = idx.entity_record(&er)?;
+            let mut score = name_score;
+            let mut adjustments = Vec::new();
+            if let Some(v) = id_hit {
+                if score < ID_MATCH_SCORE {
+                    adjustments.push(Adjustment {
+                        evidence: "identifier",
+                        delta: ID_MATCH_SCORE - score,
+                        why: format!("identifier {v} matches exactly"),
+                    });
+                    score = ID_MATCH_SCORE;
+                }
+            }
+            if let Some(qd) = &q.dob {
+                let verdicts: Vec<bool> = record
+                    .dobs
+                    .iter()
+                    .filter_map(|d| dob_agrees(qd, d))
+                    .collect();
+                if !verdicts.is_empty() {
+                    if verdicts.iter().any(|v| *v) {
+                        if score >= opts.threshold && opts.threshold > 0.0 {
+                            let d = DOB_AGREE.min(1.0 - score);
+                            if d > 0.0 {
+                                score += d;
+                                adjustments.push(Adjustment {
+                                    evidence: "dob",
+                                    delta: d,
+                                    why: format!("date of birth {qd} agrees"),
+                                });
+                            }
+                        }
+                    } else {
+                        score -= DOB_CONFLICT;
+                        adjustments.push(Adjustment {
+                            evidence: "dob",
+                            delta: -DOB_CONFLICT,
+                            why: format!(
+                                "date of birth {qd} conflicts with {}",
+                                record
+                                    .dobs
+                                    .iter()
+                                    .map(|d| d.raw.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join("; ")
+                            ),
+                        });
+                    }
+                }
+            }
+            if let Some(c) = &q.country {
+                if country_matches(c, &record) == Some(false) {
+                    score -= COUNTRY_MISMATCH;
+                    adjustments.push(Adjustment {
+                        evidence: "country",
+                        delta: -COUNTRY_MISMATCH,
+                        why: format!("the entity names other countries than {c}"),
+                    });
+                }
+            }
+            let score = score.clamp(0.0, 1.0);
+            if opts.threshold > 0.0 && score < opts.threshold {
+                continue;
+            }
+            let nr = idx.name(nid)?;
+            hits.push(Hit {
+                entity_id: er.id.to_string(),
+                score: (score * 1000.0).round() / 1000.0,
+                list: er.list_id.to_string(),
+                kind: er.kind,
+                matched_name: nr.text.to_string(),
+                primary_name: record.primary_name().to_string(),
+                alias: nr.strength,
+                entity_hash: Index::content_hash_hex(&er),
+                linked: record.links.iter().map(|l| l.entity_id.clone()).collect(),
+                explain: Explain {
+                    name_score: (name_score * 1000.0).round() / 1000.0,
+                    pairs: cmp.pairs,
+                    unmatched_query: cmp.unmatched_query,
+                    unmatched_listed: cmp.unmatched_listed,
+                    capped: cmp.capped,
+                    adjustments,
+                },
+            });
+        }
+        hits.sort_by(|x, y| {
+            y.score
+                .total_cmp(&x.score)
+                .then(x.entity_id.cmp(&y.entity_id))
+        });
+        hits.truncate(opts.max_hits);
+        Ok(hits)
+    }
+
+    fn is_id_name(&self, nid: u32, ids: &HashMap<u32, String>) -> bool {
+        !ids.is_empty()
+            && self
+                .index
+                .name(nid)
+                .map(|n| ids.contains_key(&n.entity))
+                .unwrap_or(false)
+    }
+}
+
+/// Parses a query date of birth: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+pub fn parse_query_dob(s: &str) -> Option<PartialDate> {
+    crate::source::dates::parse_date(s, crate::source::dates::SlashOrder::Dmy)
+}

@@ -327,11 +327,25 @@ impl<'i> Searcher<'i> {
             if nv.len() < 4 {
                 continue;
             }
-            for e in idx.key_list(key::IDENTIFIER, nv.as_bytes())?.iter() {
-                id_entities.insert(e, v.clone());
-                let er = idx.entity(e)?;
-                for k in 0..er.n_names {
-                    cand.entry(er.first_name + k).or_insert(0);
+            // IMO numbers are indexed with and without their prefix; a typed
+            // query id (`imo:9187629`) loses its type the same way.
+            let mut forms = vec![nv.clone()];
+            if let Some(bare) = nv.strip_prefix("IMO").filter(|b| b.len() == 7) {
+                forms.push(bare.to_string());
+            }
+            if let Some((_, val)) = v.split_once(':') {
+                let nv2 = normalize_id(val);
+                if nv2.len() >= 4 && !forms.contains(&nv2) {
+                    forms.push(nv2);
+                }
+            }
+            for form in forms {
+                for e in idx.key_list(key::IDENTIFIER, form.as_bytes())?.iter() {
+                    id_entities.insert(e, v.clone());
+                    let er = idx.entity(e)?;
+                    for k in 0..er.n_names {
+                        cand.entry(er.first_name + k).or_insert(0);
+                    }
                 }
             }
         }

@@ -1,0 +1,152 @@
+//! The matcher on a real index (the bundled OFAC SDN and UN lists): the
+//! peers' known failures and the uninformative-name cap as regression tests.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use embargo::index::{build, Index};
+use embargo::search::{Hit, Options, Query, Searcher, DEFAULT_THRESHOLD};
+use embargo::Kind;
+
+fn index() -> &'static Index {
+    static IDX: OnceLock<Index> = OnceLock::new();
+    IDX.get_or_init(|| {
+        let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let found = embargo::source::read_paths(&[
+            repo.join("data/lists/ofac-sdn"),
+            repo.join("data/lists/un-sc"),
+        ]);
+        assert!(found.errors.is_empty(), "{:?}", found.errors);
+        let dir = std::env::temp_dir().join(format!("embargo-search-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        build(&found.lists, &dir).expect("build");
+        Index::open(&dir).expect("open")
+    })
+}
+
+fn screen(q: Query) -> Vec<Hit> {
+    Searcher::new(index())
+        .screen(&q, &Options::default())
+        .expect("screen")
+}
+
+fn name(n: &str) -> Query {
+    Query {
+        name: n.to_string(),
+        ..Query::default()
+    }
+}
+
+fn top(hits: &[Hit]) -> Option<(&str, f32)> {
+    hits.first().map(|h| (h.entity_id.as_str(), h.score))
+}
+
+const PUTIN: &str = "ofac-sdn:35096";
+const KIM_JONG_UN: &str = "ofac-sdn:20157";
+
+#[test]
+fn an_exact_listed_name_scores_one_without_any_other_evidence() {
+    assert_eq!(top(&screen(name("Vladimir Putin"))), Some((PUTIN, 1.0)));
+}
+
+#[test]
+fn names_in_other_scripts_are_found() {
+    assert_eq!(top(&screen(name("Владимир Путин"))), Some((PUTIN, 1.0)));
+    assert_eq!(top(&screen(name("김정은"))), Some((KIM_JONG_UN, 1.0)));
+}
+
+#[test]
+fn a_typo_in_the_first_letter_of_the_rarest_token_is_found() {
+    let hits = screen(name("Vladimir Rutin"));
+    assert_eq!(hits.first().map(|h| h.entity_id.as_str()), Some(PUTIN));
+}
+
+#[test]
+fn tokens_whose_first_letters_differ_still_meet() {
+    // watchman never compares Asfarov with Safarov (first-letter blocking).
+    let hits = screen(name("Azamat Asfarov"));
+    assert!(hits.iter().any(|h| h.entity_id == "ofac-sdn:26686"), "{hits:#?}");
+}
+
+#[test]
+fn kim_jong_un_keeps_his_un() {
+    // No stop-word removal: "Un" is a name part.
+    let full = screen(name("Kim Jong Un"));
+    assert_eq!(top(&full), Some((KIM_JONG_UN, 1.0)));
+    let partial = Searcher::new(index())
+        .screen(&name("Kim Jong"), &Options { threshold: 0.0, max_hits: 50 })
+        .unwrap();
+    let s = partial.iter().find(|h| h.entity_id == KIM_JONG_UN).map(|h| h.score);
+    assert!(s.unwrap_or(0.0) < 1.0, "{s:?}");
+}
+
+#[test]
+fn one_common_token_is_not_a_hit_but_threshold_zero_still_answers() {
+    assert!(screen(name("Ali")).is_empty());
+    let best = Searcher::new(index())
+        .screen(&name("Ali"), &Options { threshold: 0.0, max_hits: 5 })
+        .unwrap();
+    assert!(!best.is_empty() && best.len() <= 5);
+    assert!(best.iter().all(|h| h.score < DEFAULT_THRESHOLD));
+}
+
+#[test]
+fn incompatible_kinds_are_not_hits_but_unknown_never_filters() {
+    let q = Query {
+        kind: Some(Kind::Vessel),
+        ..name("Vladimir Putin")
+    };
+    assert!(!screen(q).iter().any(|h| h.entity_id == PUTIN));
+    // VTB's kind on the SDN CSV is unknown: a query typed organisation finds it.
+    let q = Query {
+        kind: Some(Kind::Organization),
+        ..name("VTB Bank")
+    };
+    assert!(screen(q).iter().any(|h| h.entity_id == "ofac-sdn:17013"));
+}
+
+#[test]
+fn a_conflicting_dob_lowers_the_score_an_agreeing_one_lifts_no_weak_name() {
+    let conflict = screen(Query {
+        dob: embargo::search::parse_query_dob("1980-01-01"),
+        ..name("Vladimir Putin")
+    });
+    let h = conflict.iter().find(|h| h.entity_id == PUTIN).unwrap();
+    assert!(h.score < 1.0);
+    assert!(h.explain.adjustments.iter().any(|a| a.evidence == "dob" && a.delta < 0.0));
+    let weak = screen(Query {
+        dob: embargo::search::parse_query_dob("1952-10-07"),
+        ..name("Vladimir")
+    });
+    assert!(!weak.iter().any(|h| h.entity_id == PUTIN));
+}
+
+#[test]
+fn an_identifier_given_with_the_query_is_strong_evidence() {
+    let hits = screen(Query {
+        ids: vec!["IMO 7406784".into()],
+        ..name("Some Ship")
+    });
+    let h = hits.iter().find(|h| h.entity_id == "ofac-sdn:4243").expect("EBANO by its IMO");
+    assert!(h.score >= 0.98);
+    assert!(h.explain.adjustments.iter().any(|a| a.evidence == "identifier"));
+}
+
+#[test]
+fn hits_carry_hash_alias_and_explanation() {
+    let hits = screen(name("PUTIN, Vladimir Vladimirovich"));
+    let h = &hits[0];
+    assert_eq!(h.entity_hash.len(), 64);
+    assert_eq!(h.list, "ofac-sdn");
+    assert_eq!(h.kind, Kind::Person);
+    assert!(!h.explain.pairs.is_empty());
+    let json = serde_json::to_value(h).unwrap();
+    assert_eq!(json["alias"], "primary");
+}
+
+#[test]
+fn sibling_companies_sharing_a_head_word_and_legal_form_are_not_hits() {
+    // A listed company (from the SDN list) against an invented sibling.
+    let hits = screen(name("Banco Nacional de Venezuela"));
+    assert!(!hits.iter().any(|h| h.entity_id == "ofac-sdn:306"), "{hits:#?}");
+}

@@ -65,7 +65,10 @@ fn a_typo_in_the_first_letter_of_the_rarest_token_is_found() {
 fn tokens_whose_first_letters_differ_still_meet() {
     // watchman never compares Asfarov with Safarov (first-letter blocking).
     let hits = screen(name("Azamat Asfarov"));
-    assert!(hits.iter().any(|h| h.entity_id == "ofac-sdn:26686"), "{hits:#?}");
+    assert!(
+        hits.iter().any(|h| h.entity_id == "ofac-sdn:26686"),
+        "{hits:#?}"
+    );
 }
 
 #[test]
@@ -74,9 +77,18 @@ fn kim_jong_un_keeps_his_un() {
     let full = screen(name("Kim Jong Un"));
     assert_eq!(top(&full), Some((KIM_JONG_UN, 1.0)));
     let partial = Searcher::new(index())
-        .screen(&name("Kim Jong"), &Options { threshold: 0.0, max_hits: 50 })
+        .screen(
+            &name("Kim Jong"),
+            &Options {
+                threshold: 0.0,
+                max_hits: 50,
+            },
+        )
         .unwrap();
-    let s = partial.iter().find(|h| h.entity_id == KIM_JONG_UN).map(|h| h.score);
+    let s = partial
+        .iter()
+        .find(|h| h.entity_id == KIM_JONG_UN)
+        .map(|h| h.score);
     assert!(s.unwrap_or(0.0) < 1.0, "{s:?}");
 }
 
@@ -84,7 +96,13 @@ fn kim_jong_un_keeps_his_un() {
 fn one_common_token_is_not_a_hit_but_threshold_zero_still_answers() {
     assert!(screen(name("Ali")).is_empty());
     let best = Searcher::new(index())
-        .screen(&name("Ali"), &Options { threshold: 0.0, max_hits: 5 })
+        .screen(
+            &name("Ali"),
+            &Options {
+                threshold: 0.0,
+                max_hits: 5,
+            },
+        )
         .unwrap();
     assert!(!best.is_empty() && best.len() <= 5);
     assert!(best.iter().all(|h| h.score < DEFAULT_THRESHOLD));
@@ -113,7 +131,11 @@ fn a_conflicting_dob_lowers_the_score_an_agreeing_one_lifts_no_weak_name() {
     });
     let h = conflict.iter().find(|h| h.entity_id == PUTIN).unwrap();
     assert!(h.score < 1.0);
-    assert!(h.explain.adjustments.iter().any(|a| a.evidence == "dob" && a.delta < 0.0));
+    assert!(h
+        .explain
+        .adjustments
+        .iter()
+        .any(|a| a.evidence == "dob" && a.delta < 0.0));
     let weak = screen(Query {
         dob: embargo::search::parse_query_dob("1952-10-07"),
         ..name("Vladimir")
@@ -127,9 +149,16 @@ fn an_identifier_given_with_the_query_is_strong_evidence() {
         ids: vec!["IMO 7406784".into()],
         ..name("Some Ship")
     });
-    let h = hits.iter().find(|h| h.entity_id == "ofac-sdn:4243").expect("EBANO by its IMO");
+    let h = hits
+        .iter()
+        .find(|h| h.entity_id == "ofac-sdn:4243")
+        .expect("EBANO by its IMO");
     assert!(h.score >= 0.98);
-    assert!(h.explain.adjustments.iter().any(|a| a.evidence == "identifier"));
+    assert!(h
+        .explain
+        .adjustments
+        .iter()
+        .any(|a| a.evidence == "identifier"));
 }
 
 #[test]
@@ -148,5 +177,8 @@ fn hits_carry_hash_alias_and_explanation() {
 fn sibling_companies_sharing_a_head_word_and_legal_form_are_not_hits() {
     // A listed company (from the SDN list) against an invented sibling.
     let hits = screen(name("Banco Nacional de Venezuela"));
-    assert!(!hits.iter().any(|h| h.entity_id == "ofac-sdn:306"), "{hits:#?}");
+    assert!(
+        !hits.iter().any(|h| h.entity_id == "ofac-sdn:306"),
+        "{hits:#?}"
+    );
 }

@@ -15,9 +15,15 @@
 //! perfectly against the rarest possible list tokens, lift a name that none
 //! of the rarer tokens reached to the threshold, their postings only update
 //! names already found and add none. The bound used, for a name matching
-//! the set S of query tokens, is `(W_S + |S|) / (W_min + |S|)` where `W_min`
-//! is the query's total weight less everything gluing could remove: no
-//! score can exceed it (see `src/score`), so the pruning costs no recall.
+//! the set S of query tokens through list terms of total weight at most L,
+//! is `(W_S + L + s·(W_O + L_O)) / (W_min + L + L_O)`, where `W_min` is the
+//! query's total weight less everything gluing could remove, a list term's
+//! weight is at most its frequency weight (or 0.15, the largest role
+//! weight, if that is more), and the other query tokens (weight `W_O`) may
+//! still pair by ways the index does not retrieve at similarity at most
+//! `s` = [`UNRETRIEVED_SIM`] with list tokens of weight `L_O` (taken at its
+//! worst): no score can exceed it (see `src/score`), so the pruning costs
+//! no recall.
 //! A hard cap ([`MAX_CANDIDATES`], by that bound) stops pathological
 //! queries; hitting it is reported in the result.
 //!
@@ -36,6 +42,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::analysis::weights::frequency_weight;
 use crate::analysis::{analyze, Analysis, Role, Token};
 use crate::error::Result;
 use crate::index::build::{deletion_budget, deletions};
@@ -49,6 +56,10 @@ use crate::score::{compare, dl_distance, edit_budget, Pair};
 pub const DEFAULT_THRESHOLD: f32 = 0.85;
 /// Default number of hits returned.
 pub const DEFAULT_MAX_HITS: usize = 10;
+/// The most a query token and a list token can be alike by ways the index
+/// does not retrieve: an initial (0.5), a 3-letter vowel swap (0.8), a typo
+/// past the indexed deletion budget (at most 0.8).
+pub const UNRETRIEVED_SIM: f32 = 0.8;
 /// Hard cap of candidate names scored per query.
 pub const MAX_CANDIDATES: usize = 5000;
 /// Weak aliases count this share of their score.
@@ -154,7 +165,7 @@ enum Via {
 /// cache of token expansions across queries.
 pub struct Searcher<'i> {
     index: &'i Index,
-    cache: HashMap<String, Vec<(u32, Via)>>,
+    cache: HashMap<String, Vec<(u32, Via, f32)>>,
     pub stats: Stats,
 }
 
@@ -208,8 +219,10 @@ impl<'i> Searcher<'i> {
         }
     }
 
-    /// The index terms a query spelling reaches, and how.
-    fn expand(&mut self, t: &Token) -> Result<Vec<(u32, Via)>> {
+    /// The index terms a query token reaches, how, and the most a list
+    /// token of that text can weigh (its frequency weight, or the largest
+    /// role weight, 0.15, if that is more).
+    fn expand(&mut self, t: &Token) -> Result<Vec<(u32, Via, f32)>> {
         if let Some(v) = self.cache.get(&t.text) {
             return Ok(v.clone());
         }
@@ -254,8 +267,12 @@ impl<'i> Searcher<'i> {
                 }
             }
         }
-        let mut v: Vec<(u32, Via)> = out.into_iter().collect();
-        v.sort_unstable();
+        let mut v: Vec<(u32, Via, f32)> = Vec::with_capacity(out.len());
+        for (tid, via) in out {
+            let (text, _, _) = idx.term(tid)?;
+            v.push((tid, via, frequency_weight(text).max(0.15)));
+        }
+        v.sort_unstable_by(|x, y| x.0.cmp(&y.0));
         self.stats.terms += v.len();
         self.cache.insert(t.text.clone(), v.clone());
         Ok(v)
@@ -274,51 +291,82 @@ impl<'i> Searcher<'i> {
             .map(|w| w[0].weight.min(w[1].weight))
             .sum();
         let w_min = (w_all - glue_slack).max(a.tokens.iter().map(|t| t.weight).fold(0.0, f32::max));
-        let bound = |w_s: f32, k: usize| -> f32 {
-            let k = k as f32;
-            if w_min + k <= 0.0 {
-                1.0
-            } else {
-                ((w_s + k) / (w_min + k)).min(1.0)
-            }
+        // A name matching the query tokens of total weight `w_s` through
+        // list tokens of total weight at most `l` scores at most this (see
+        // `src/score`: similarities are at most 1, unmatched query tokens
+        // cost fully). The other query tokens (`w_o` in weight, `k_o` in
+        // number) may still pair by ways retrieval does not index (an
+        // initial, a 3-letter vowel swap, a typo past the deletion budget),
+        // each at most UNRETRIEVED_SIM; the bound allows for that too.
+        let bound = |w_s: f32, l: f32, w_o: f32, k_o: f32| -> f32 {
+            let f = |lo: f32| {
+                let den = w_min + l + lo;
+                if den <= 0.0 {
+                    1.0
+                } else {
+                    (w_s + l + UNRETRIEVED_SIM * (w_o + lo)) / den
+                }
+            };
+            f(0.0).max(f(k_o)).min(1.0)
         };
+        // Expand every token first: the most a list token reached through
+        // it can weigh bounds what it can add.
+        let mut expansions: Vec<Vec<(u32, Via, f32)>> = Vec::with_capacity(n);
+        let mut max_listed: Vec<f32> = Vec::with_capacity(n);
+        for t in a.tokens.iter().take(n) {
+            let e = self.expand(t)?;
+            let glued = idx.key_list(key::GLUED, t.text.as_bytes())?;
+            let m = e
+                .iter()
+                .map(|x| x.2)
+                .fold(if glued.is_empty() { 0.0 } else { 1.0 }, f32::max);
+            max_listed.push(m);
+            expansions.push(e);
+        }
         // Rarest (heaviest) tokens first.
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by(|&x, &y| a.tokens[y].weight.total_cmp(&a.tokens[x].weight));
-        let mut cand: HashMap<u32, u64> = HashMap::new();
-        let add_names = |cand: &mut HashMap<u32, u64>,
+        let mut cand: HashMap<u32, (u64, f32)> = HashMap::new();
+        let add_names = |cand: &mut HashMap<u32, (u64, f32)>,
                          names: &mut dyn Iterator<Item = u32>,
                          bit: u64,
+                         lw: f32,
                          may_add: bool| {
             for nid in names {
                 match cand.get_mut(&nid) {
-                    Some(m) => *m |= bit,
+                    Some(m) => {
+                        m.0 |= bit;
+                        m.1 += lw;
+                    }
                     None if may_add => {
-                        cand.insert(nid, bit);
+                        cand.insert(nid, (bit, lw));
                     }
                     None => {}
                 }
             }
         };
         let mut w_rem: f32 = order.iter().map(|&i| a.tokens[i].weight).sum();
+        let mut l_rem: f32 = order.iter().map(|&i| max_listed[i]).sum();
         for (step, &i) in order.iter().enumerate() {
             let t = &a.tokens[i];
-            let may_add = opts.threshold <= 0.0 || bound(w_rem, n - step) >= opts.threshold;
+            let may_add = opts.threshold <= 0.0
+                || bound(w_rem, l_rem, w_all - w_rem, step as f32) >= opts.threshold;
             let bit = 1u64 << i;
-            for (tid, _) in self.expand(t)? {
+            for &(tid, _, tw) in &expansions[i] {
                 let mut it = idx.postings(tid)?.iter();
-                add_names(&mut cand, &mut it, bit, may_add);
+                add_names(&mut cand, &mut it, bit, tw, may_add);
             }
             let mut it = idx.key_list(key::GLUED, t.text.as_bytes())?.iter();
-            add_names(&mut cand, &mut it, bit, may_add);
+            add_names(&mut cand, &mut it, bit, 1.0, may_add);
             if i + 1 < n {
                 let glued = format!("{}{}", t.text, a.tokens[i + 1].text);
                 if let Some(tid) = idx.term_id(&glued) {
                     let mut it = idx.postings(tid)?.iter();
-                    add_names(&mut cand, &mut it, bit | (1u64 << (i + 1)), may_add);
+                    add_names(&mut cand, &mut it, bit | (1u64 << (i + 1)), 1.0, may_add);
                 }
             }
             w_rem -= t.weight;
+            l_rem -= max_listed[i];
         }
         // Entities matched by an identifier.
         let mut id_entities: HashMap<u32, String> = HashMap::new();
@@ -344,7 +392,7 @@ impl<'i> Searcher<'i> {
                     id_entities.insert(e, v.clone());
                     let er = idx.entity(e)?;
                     for k in 0..er.n_names {
-                        cand.entry(er.first_name + k).or_insert(0);
+                        cand.entry(er.first_name + k).or_insert((0, 0.0));
                     }
                 }
             }
@@ -353,16 +401,16 @@ impl<'i> Searcher<'i> {
         // Prune by the bound, then cap.
         let mut scored: Vec<(f32, u32)> = cand
             .into_iter()
-            .map(|(nid, mask)| {
+            .map(|(nid, (mask, lw))| {
                 let mut ws = 0.0;
-                let mut k = 0;
+                let mut k = 0.0f32;
                 for i in 0..n {
                     if mask & (1u64 << i) != 0 {
                         ws += a.tokens[i].weight;
-                        k += 1;
+                        k += 1.0;
                     }
                 }
-                (bound(ws, k), nid)
+                (bound(ws, lw.min(k), w_all - ws, n as f32 - k), nid)
             })
             .filter(|(b, nid)| {
                 opts.threshold <= 0.0 || *b >= opts.threshold || self.is_id_name(*nid, &id_entities)

@@ -272,7 +272,7 @@ impl<'i> Searcher<'i> {
             let (text, _, _) = idx.term(tid)?;
             v.push((tid, via, frequency_weight(text).max(0.15)));
         }
-        v.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+        v.sort_unstable_by_key(|x| x.0);
         self.stats.terms += v.len();
         self.cache.insert(t.text.clone(), v.clone());
         Ok(v)

@@ -98,11 +98,45 @@ pub struct Comparison {
 /// the distance is known to exceed `max`.
 pub fn dl_distance(a: &[u8], b: &[u8], max: usize) -> usize {
     // Optimal string alignment distance (Damerau-Levenshtein with adjacent
-    // transpositions), on bytes (tokens are ASCII after analysis).
+    // transpositions), on bytes (tokens are ASCII after analysis). Rows live
+    // on the stack for tokens up to 63 bytes (all real name tokens).
     let (n, m) = (a.len(), b.len());
     if n.abs_diff(m) > max {
         return max + 1;
     }
+    const STACK: usize = 64;
+    if m >= STACK {
+        return dl_distance_heap(a, b, max);
+    }
+    let mut prev2 = [0usize; STACK];
+    let mut prev = [0usize; STACK];
+    let mut cur = [0usize; STACK];
+    for (j, p) in prev.iter_mut().enumerate().take(m + 1) {
+        *p = j;
+    }
+    for i in 1..=n {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return max + 1;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[m]
+}
+
+fn dl_distance_heap(a: &[u8], b: &[u8], max: usize) -> usize {
+    let (n, m) = (a.len(), b.len());
     let mut prev2 = vec![0usize; m + 1];
     let mut prev: Vec<usize> = (0..=m).collect();
     let mut cur = vec![0usize; m + 1];
@@ -125,6 +159,37 @@ pub fn dl_distance(a: &[u8], b: &[u8], max: usize) -> usize {
         std::mem::swap(&mut prev, &mut cur);
     }
     prev[m]
+}
+
+#[cfg(test)]
+mod distance_tests {
+    use super::{dl_distance, dl_distance_heap};
+
+    #[test]
+    fn stack_and_heap_distances_agree() {
+        let words = [
+            "putin",
+            "puttin",
+            "ptuin",
+            "",
+            "a",
+            "vladimirovich",
+            "vladimirovch",
+            "xyz",
+        ];
+        for a in words {
+            for b in words {
+                for max in 0..4 {
+                    assert_eq!(
+                        dl_distance(a.as_bytes(), b.as_bytes(), max).min(max + 1),
+                        dl_distance_heap(a.as_bytes(), b.as_bytes(), max).min(max + 1),
+                        "{a} {b} {max}"
+                    );
+                }
+            }
+        }
+        assert_eq!(dl_distance(b"putin", b"ptuin", 2), 1);
+    }
 }
 
 /// Three-letter tokens differing in one vowel (or y): Fey/Fei, Son/Sun.
@@ -209,29 +274,52 @@ pub fn token_similarity(q: &Token, l: &Token) -> Option<(f32, How)> {
     best
 }
 
+/// Whether `s` is `a` followed by `b` (no allocation).
+fn is_concat(s: &str, a: &str, b: &str) -> bool {
+    s.len() == a.len() + b.len() && s.starts_with(a) && s.ends_with(b)
+}
+
+/// Whether tokens `i` and `i + 1` of `side` should be glued against
+/// `other`: their concatenation is a spelling there, or — when neither part
+/// already matches a token there exactly (else "Yan Novikov" would swallow
+/// "Yan" into "novikov") — its long skeleton is.
+fn glues_at(side: &[Token], i: usize, other: &[Token]) -> bool {
+    let (a, b) = (&side[i], &side[i + 1]);
+    if a.role == Role::LegalForm || b.role == Role::LegalForm {
+        return false;
+    }
+    if other
+        .iter()
+        .any(|o| o.spellings().any(|s| is_concat(s, &a.text, &b.text)))
+    {
+        return true;
+    }
+    if !other.iter().any(|o| o.skeleton.len() >= 5) {
+        return false;
+    }
+    let exact_part = |t: &Token| other.iter().any(|o| o.spellings().any(|s| s == t.text));
+    if exact_part(a) || exact_part(b) {
+        return false;
+    }
+    let sk = keys::skeleton(&format!("{}{}", a.text, b.text));
+    sk.len() >= 5 && other.iter().any(|o| o.skeleton == sk)
+}
+
+fn needs_glue(side: &[Token], other: &[Token]) -> bool {
+    (0..side.len().saturating_sub(1)).any(|i| glues_at(side, i, other))
+}
+
 /// Merges adjacent tokens of `side` whose concatenation is a token of
 /// `other` (glued/split spellings), in place.
 fn glue(side: &mut Vec<Token>, other: &[Token]) {
     let mut i = 0;
     while i + 1 < side.len() {
-        let joined = format!("{}{}", side[i].text, side[i + 1].text);
-        let sk = keys::skeleton(&joined);
-        // Glue on an exact spelling; on a skeleton only when it is long and
-        // neither part already matches a token of the other side exactly
-        // (else "Yan Novikov" would swallow "Yan" into "novikov").
-        let exact_part = |t: &Token| other.iter().any(|o| o.spellings().any(|s| s == t.text));
-        let hit = other.iter().any(|o| o.spellings().any(|s| s == joined))
-            || (sk.len() >= 5
-                && other.iter().any(|o| o.skeleton == sk)
-                && !exact_part(&side[i])
-                && !exact_part(&side[i + 1]));
-        let both_namey = side[i].role != Role::LegalForm && side[i + 1].role != Role::LegalForm;
-        if hit && both_namey {
+        if glues_at(side, i, other) {
             let b = side.remove(i + 1);
             let a = &mut side[i];
             a.alts = Vec::new();
-            a.text = joined;
-            a.skeleton = sk;
+            a.text.push_str(&b.text);
+            a.skeleton = keys::skeleton(&a.text);
             a.phonetic = keys::phonetic(&a.text);
             a.weight = a.weight.max(b.weight);
             a.role = Role::Word;
@@ -243,10 +331,21 @@ fn glue(side: &mut Vec<Token>, other: &[Token]) {
 
 /// Scores `query` against `listed` (see the module docs).
 pub fn compare(query: &Analysis, listed: &Analysis) -> Comparison {
-    let mut q: Vec<Token> = query.tokens.clone();
-    let mut l: Vec<Token> = listed.tokens.clone();
-    glue(&mut l, &q);
-    glue(&mut q, &l);
+    compare_tokens(&query.tokens, &listed.tokens)
+}
+
+/// [`compare`] on token slices; copies tokens only when gluing changes them.
+pub fn compare_tokens(query: &[Token], listed: &[Token]) -> Comparison {
+    use std::borrow::Cow;
+    let mut l: Cow<'_, [Token]> = Cow::Borrowed(listed);
+    if needs_glue(listed, query) {
+        glue(l.to_mut(), query);
+    }
+    let mut q: Cow<'_, [Token]> = Cow::Borrowed(query);
+    if needs_glue(query, &l) {
+        glue(q.to_mut(), &l);
+    }
+    let (q, l): (&[Token], &[Token]) = (&q, &l);
 
     // Candidate pairs, best first.
     let mut cands: Vec<(f32, f32, usize, usize, How)> = Vec::new();
@@ -279,7 +378,7 @@ pub fn compare(query: &Analysis, listed: &Analysis) -> Comparison {
         });
     }
     let mut den = 0.0f32;
-    for t in &q {
+    for t in q {
         den += t.weight;
     }
     for (j, t) in l.iter().enumerate() {

@@ -43,13 +43,13 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::analysis::weights::frequency_weight;
-use crate::analysis::{analyze, Analysis, Role, Token};
+use crate::analysis::{analyze, Role, Token};
 use crate::error::Result;
 use crate::index::build::{deletion_budget, deletions};
 use crate::index::format::{key, normalize_id};
 use crate::index::Index;
 use crate::model::{DateOfBirth, Entity, Kind, NameStrength, PartialDate};
-use crate::score::{compare, dl_distance, edit_budget, Pair};
+use crate::score::{compare_tokens, dl_distance, edit_budget, Pair};
 
 /// The default threshold (see the README's evaluation section for the
 /// recall and alert rate measured at it).
@@ -60,6 +60,8 @@ pub const DEFAULT_MAX_HITS: usize = 10;
 /// does not retrieve: an initial (0.5), a 3-letter vowel swap (0.8), a typo
 /// past the indexed deletion budget (at most 0.8).
 pub const UNRETRIEVED_SIM: f32 = 0.8;
+/// Decoded list names a searcher keeps (then starts afresh).
+pub const NAME_CACHE: usize = 200_000;
 /// Hard cap of candidate names scored per query.
 pub const MAX_CANDIDATES: usize = 5000;
 /// Weak aliases count this share of their score.
@@ -166,6 +168,9 @@ enum Via {
 pub struct Searcher<'i> {
     index: &'i Index,
     cache: HashMap<String, Vec<(u32, Via, f32)>>,
+    /// Decoded tokens of list names scored before (names recur across
+    /// queries through their common tokens).
+    names: HashMap<u32, std::rc::Rc<Vec<Token>>>,
     pub stats: Stats,
 }
 
@@ -215,6 +220,7 @@ impl<'i> Searcher<'i> {
         Searcher {
             index,
             cache: HashMap::new(),
+            names: HashMap::new(),
             stats: Stats::default(),
         }
     }
@@ -426,12 +432,18 @@ impl<'i> Searcher<'i> {
         let mut best: HashMap<u32, (f32, u32, crate::score::Comparison)> = HashMap::new();
         for (_, nid) in scored {
             let nr = idx.name(nid)?;
-            let tokens = idx.name_tokens(&nr)?;
-            let listed = Analysis {
-                folded: String::new(),
-                tokens,
+            let tokens = match self.names.get(&nid) {
+                Some(t) => t.clone(),
+                None => {
+                    if self.names.len() >= NAME_CACHE {
+                        self.names.clear();
+                    }
+                    let t = std::rc::Rc::new(idx.name_tokens(&nr)?);
+                    self.names.insert(nid, t.clone());
+                    t
+                }
             };
-            let cmp = compare(&a, &listed);
+            let cmp = compare_tokens(&a.tokens, &tokens);
             let mut s = cmp.score;
             if nr.strength == NameStrength::WeakAka {
                 s *= WEAK_ALIAS_FACTOR;

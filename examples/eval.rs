@@ -2,10 +2,17 @@
 //! names over a range of thresholds (see `embargo::eval` for the method).
 //!
 //! ```text
-//! cargo run --release --example eval -- [--shared ../shared] [--write-cases DIR]
+//! cargo run --release --example eval -- [--mode pairwise|screen]
+//!     [--shared ../shared] [--write-cases DIR]
 //!     [--cases FILE] [--innocents FILE] [--report docs/evaluation.md]
 //!     [--seed N] [--max-per-class N] [--innocents-per-source N] [--threads N]
 //! ```
+//!
+//! `--mode pairwise` (the default) scores each query against its expected
+//! entity's names (`docs/evaluation.md`); `--mode screen` builds indexes of
+//! the same lists in a temporary folder and screens every query through the
+//! matcher: candidate-stage recall, final recall, top-1, alert rate and
+//! latency (`docs/evaluation-screening.md`, see `embargo::eval::screen`).
 //!
 //! Without `--cases`/`--innocents` the truth cases and innocent names are
 //! generated from `../shared` (lists and external name data); with them they
@@ -22,15 +29,30 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 
 use embargo::eval::measure::{self, CaseScore, InnocentScore, NameIndex};
 use embargo::eval::report::{self, AucRow, Example, ListLine, Report};
+use embargo::eval::screen::{self, CaseResult, IndexLine, Outcome, ScreenExample, ScreenReport};
 use embargo::eval::{self, cases, Case, Rng, Split};
+use embargo::index::Index;
+
+/// What the tool measures.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// Scores of each query against its expected entity's names.
+    Pairwise,
+    /// Each query through the matcher against an index of the lists.
+    Screen,
+}
 
 #[derive(Parser, Debug)]
-#[command(about = "Recall per variant class and alert rate of embargo's pairwise scores")]
+#[command(about = "Recall per variant class and alert rate of embargo's scores and matcher")]
 struct Args {
+    /// pairwise: scores against the expected entity; screen: the matcher
+    /// against an index built from the same lists.
+    #[arg(long, value_enum, default_value_t = Mode::Pairwise)]
+    mode: Mode,
     /// The shared folder holding data/lists and data/external.
     #[arg(long)]
     shared: Option<PathBuf>,
@@ -220,6 +242,10 @@ fn run(args: &Args) -> embargo::Result<()> {
         );
     }
 
+    if args.mode == Mode::Screen {
+        return run_screen(args, &universe, truth, &innocents, notes, timer, threads);
+    }
+
     // Recall.
     let scores = measure::score_cases(&truth, threads);
     timer.lap("score truth cases");
@@ -276,12 +302,15 @@ fn run(args: &Args) -> embargo::Result<()> {
     };
     timer.lap("report");
     rep.timings = timer.total();
-    let md = rep.render();
+    write_report(args, &rep.render())
+}
+
+fn write_report(args: &Args, md: &str) -> embargo::Result<()> {
     if let Some(p) = &args.report {
         if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| embargo::Error::io(dir, e))?;
         }
-        std::fs::write(p, &md).map_err(|e| embargo::Error::io(p, e))?;
+        std::fs::write(p, md).map_err(|e| embargo::Error::io(p, e))?;
         eprintln!("eval: report written to {}", p.display());
     }
     println!("{md}");
@@ -452,4 +481,325 @@ fn excluded(
         .take(max)
         .map(|(c, s)| example_of(c, s, index))
         .collect()
+}
+
+/// Builds an index of `lists` into `dir` and opens it.
+fn build_index(
+    label: &str,
+    lists: &[embargo::source::ParsedList],
+    dir: &Path,
+) -> embargo::Result<(Index, IndexLine)> {
+    let t = Instant::now();
+    embargo::index::build(lists, dir)?;
+    let idx = Index::open(dir)?;
+    let line = IndexLine {
+        label: label.to_string(),
+        lists: lists
+            .iter()
+            .map(|l| l.list_id.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        entities: idx.entity_count() as usize,
+        names: idx.name_count() as usize,
+        seconds: t.elapsed().as_secs_f64(),
+    };
+    eprintln!(
+        "eval: index {label}: {} entities, {} names, {:.1} s",
+        line.entities, line.names, line.seconds
+    );
+    Ok((idx, line))
+}
+
+/// The screening mode (see `embargo::eval::screen`): indexes in a temporary
+/// folder, removed afterwards.
+fn run_screen(
+    args: &Args,
+    universe: &cases::Universe,
+    truth: Vec<Case>,
+    innocents: &[Case],
+    notes: Vec<String>,
+    timer: Timer,
+    threads: usize,
+) -> embargo::Result<()> {
+    let tmp = std::env::temp_dir().join(format!("embargo-eval-screen-{}", std::process::id()));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(|e| embargo::Error::io(&tmp, e))?;
+    }
+    std::fs::create_dir_all(&tmp).map_err(|e| embargo::Error::io(&tmp, e))?;
+    let out = screen_in(
+        &tmp, args, universe, truth, innocents, notes, timer, threads,
+    );
+    if let Err(e) = std::fs::remove_dir_all(&tmp) {
+        eprintln!("eval: could not remove {}: {e}", tmp.display());
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn screen_in(
+    tmp: &Path,
+    args: &Args,
+    universe: &cases::Universe,
+    truth: Vec<Case>,
+    innocents: &[Case],
+    mut notes: Vec<String>,
+    mut timer: Timer,
+    threads: usize,
+) -> embargo::Result<()> {
+    // Targets: 0 = lists, 1 = lists + ext, 2.. = leave-out rounds.
+    let rounds = screen::leave_out_rounds(&truth, &universe.entities);
+    let n_rounds = rounds.iter().flatten().map(|r| r + 1).max().unwrap_or(0);
+    let lists = screen::lists_of(&universe.entities);
+    let pseudo = screen::pseudo_list(&truth);
+    let mut index_lines = Vec::new();
+    let mut indexes: Vec<Option<Index>> = Vec::new();
+    if lists.is_empty() {
+        indexes.push(None);
+    } else {
+        let (idx, line) = build_index("lists", &lists, &tmp.join("lists"))?;
+        index_lines.push(line);
+        indexes.push(Some(idx));
+    }
+    match pseudo {
+        Some(p) => {
+            let mut all = lists.clone();
+            all.push(p);
+            let (idx, line) = build_index("lists + ext", &all, &tmp.join("ext"))?;
+            index_lines.push(line);
+            indexes.push(Some(idx));
+        }
+        None => indexes.push(None),
+    }
+    drop(lists);
+    for r in 0..n_rounds {
+        let ents = screen::round_entities(&universe.entities, &truth, &rounds, r);
+        let ls = screen::lists_of(&ents);
+        let (idx, line) = build_index(
+            &format!("lists, query names left out (round {})", r + 1),
+            &ls,
+            &tmp.join(format!("round-{r}")),
+        )?;
+        index_lines.push(line);
+        indexes.push(Some(idx));
+    }
+    timer.lap("build indexes");
+
+    let target_of = |c: &Case, round: Option<usize>| -> usize {
+        if screen::is_pseudo(&c.expected_id) {
+            1
+        } else {
+            round.map_or(0, |r| r + 2)
+        }
+    };
+    let (mut kept, mut dropped) = (Vec::new(), 0usize);
+    let mut targets = Vec::new();
+    for (c, r) in truth.into_iter().zip(rounds) {
+        let t = target_of(&c, r);
+        if indexes.get(t).is_some_and(Option::is_some) {
+            targets.push(t);
+            kept.push(c);
+        } else {
+            dropped += 1;
+        }
+    }
+    let truth = kept;
+    if dropped > 0 {
+        notes.push(format!(
+            "{dropped} truth cases left out: no list loaded to screen them against"
+        ));
+    }
+    let innocent_items: Vec<screen::Item> = match &indexes[0] {
+        Some(_) => innocents.iter().map(|c| (c.query.as_str(), "")).collect(),
+        None => {
+            if !innocents.is_empty() {
+                notes.push("no list loaded: innocent names not screened".into());
+            }
+            Vec::new()
+        }
+    };
+    let items: Vec<screen::Item> = truth
+        .iter()
+        .map(|c| (c.query.as_str(), c.expected_id.as_str()))
+        .collect();
+    let left_out = targets.iter().filter(|&&t| t >= 2).count();
+    eprintln!(
+        "eval: screening {} truth cases ({left_out} with their query name left out, {n_rounds} rounds), {} innocent names",
+        items.len(),
+        innocent_items.len()
+    );
+
+    // Each target's cases, screened against its index.
+    let run_all = |opts: &embargo::search::Options, par: bool| -> embargo::Result<Vec<Outcome>> {
+        let mut out: Vec<Outcome> = vec![Outcome::default(); items.len()];
+        for (t, idx) in indexes.iter().enumerate() {
+            let Some(idx) = idx else { continue };
+            let at: Vec<usize> = (0..items.len()).filter(|&i| targets[i] == t).collect();
+            if at.is_empty() {
+                continue;
+            }
+            let its: Vec<screen::Item> = at.iter().map(|&i| items[i]).collect();
+            let res = if par {
+                screen::screen_parallel(idx, &its, opts, threads)?
+            } else {
+                screen::screen_serial(idx, &its, opts)?
+            };
+            for (i, o) in at.into_iter().zip(res) {
+                out[i] = o;
+            }
+        }
+        Ok(out)
+    };
+    // Candidate stage: threshold 0, in parallel.
+    let cand = run_all(&screen::CANDIDATE_OPTIONS, true)?;
+    timer.lap("candidate stage (threshold 0)");
+    // Final run: one thread, one searcher per index, timed.
+    let fin = run_all(&screen::FINAL_OPTIONS, false)?;
+    timer.lap("final run, truth cases");
+    let fin_inn = match &indexes[0] {
+        Some(idx) if !innocent_items.is_empty() => {
+            screen::screen_serial(idx, &innocent_items, &screen::FINAL_OPTIONS)?
+        }
+        _ => Vec::new(),
+    };
+    timer.lap("final run, innocent names");
+
+    let results: Vec<CaseResult> = cand
+        .into_iter()
+        .zip(fin)
+        .map(|(candidate, fin)| CaseResult { candidate, fin })
+        .collect();
+    let group = |pick: &dyn Fn(usize) -> bool, stage: &dyn Fn(&CaseResult) -> &Outcome| {
+        results
+            .iter()
+            .zip(&targets)
+            .filter(|(_, &t)| pick(t))
+            .map(|(r, _)| stage(r))
+            .collect::<Vec<&Outcome>>()
+    };
+    let groups: [(&str, &dyn Fn(usize) -> bool); 3] = [
+        ("list cases (lists index)", &|t| t == 0),
+        ("list cases, query name left out (round indexes)", &|t| {
+            t >= 2
+        }),
+        ("ext cases (lists + ext index)", &|t| t == 1),
+    ];
+    let mut latency = Vec::new();
+    let mut latency_candidate = Vec::new();
+    for (label, pick) in groups {
+        latency.push(screen::latency(label, &group(pick, &|r| &r.fin)));
+        latency_candidate.push(screen::latency(label, &group(pick, &|r| &r.candidate)));
+    }
+    latency.push(screen::latency(
+        "innocent names (lists index)",
+        &refs(&fin_inn),
+    ));
+    let mut all_fin = group(&|_| true, &|r| &r.fin);
+    all_fin.extend(refs(&fin_inn));
+    latency.push(screen::latency("all", &all_fin));
+    latency_candidate.push(screen::latency("all", &group(&|_| true, &|r| &r.candidate)));
+    latency.retain(|l| l.n > 0);
+    latency_candidate.retain(|l| l.n > 0);
+
+    let iscores = screen::innocent_scores(&fin_inn);
+    let innocents_scored: &[Case] = if iscores.is_empty() { &[] } else { innocents };
+    let mut rep = ScreenReport {
+        command: command_line(),
+        seed: args.seed,
+        max_per_class: args.max_per_class,
+        innocents_per_source: args.innocents_per_source,
+        threads,
+        analysis_version: embargo::analysis::ANALYSIS_VERSION.to_string(),
+        indexes: index_lines,
+        notes,
+        recall_holdout: screen::class_stats(&truth, &results, Split::Holdout),
+        recall_tune: screen::class_stats(&truth, &results, Split::Tune),
+        alerts_holdout: report::source_stats(innocents_scored, &iscores, Split::Holdout),
+        alerts_tune: report::source_stats(innocents_scored, &iscores, Split::Tune),
+        latency,
+        latency_candidate,
+        misses: screen_misses(&truth, &results, args.seed, args.examples),
+        false_alerts: screen_false_alerts(innocents_scored, &fin_inn, args.examples),
+        ..ScreenReport::default()
+    };
+    timer.lap("report");
+    rep.timings = timer.total();
+    write_report(args, &rep.render())
+}
+
+/// Up to two misses per class (tune split, not a hit at 0.80), at random.
+fn screen_misses(truth: &[Case], res: &[CaseResult], seed: u64, max: usize) -> Vec<ScreenExample> {
+    let mut per_class: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (i, (c, r)) in truth.iter().zip(res).enumerate() {
+        if c.split != Split::Tune
+            || (r.fin.expected.is_some() && r.final_score() >= 0.80)
+            || NOT_QUOTED.iter().any(|p| c.class.starts_with(p))
+        {
+            continue;
+        }
+        match per_class.iter_mut().find(|(k, _)| *k == c.class) {
+            Some((_, v)) => v.push(i),
+            None => per_class.push((&c.class, vec![i])),
+        }
+    }
+    let mut rng = Rng::for_purpose(seed, "examples:screen-misses");
+    let mut out = Vec::new();
+    for (_, mut idx) in per_class {
+        rng.shuffle(&mut idx);
+        for i in idx.into_iter().take(2) {
+            let (c, r) = (&truth[i], &res[i]);
+            out.push(ScreenExample {
+                class: c.class.clone(),
+                query: c.query.clone(),
+                expected_id: c.expected_id.clone(),
+                expected: r.candidate.expected.clone(),
+                best_other: r.candidate.best_other.clone(),
+            });
+        }
+    }
+    out.truncate(max.max(1) * 2);
+    out
+}
+
+/// The highest-scoring innocent names of the tune split per source (names
+/// left out as listed excluded), spread over the score range.
+fn screen_false_alerts(innocents: &[Case], fin: &[Outcome], max: usize) -> Vec<ScreenExample> {
+    let mut sources: Vec<&str> = Vec::new();
+    for c in innocents {
+        if !sources.contains(&c.class.as_str()) {
+            sources.push(&c.class);
+        }
+    }
+    let per = (max / sources.len().max(1)).max(1);
+    let mut out = Vec::new();
+    for src in sources {
+        let mut idx: Vec<usize> = (0..innocents.len().min(fin.len()))
+            .filter(|&i| innocents[i].class == src && innocents[i].split == Split::Tune)
+            .filter(|&i| {
+                let s = fin[i].best_score;
+                s >= report::THRESHOLDS[0]
+                    && !(s >= report::EXACT && report::EXCLUDE_EXACT.contains(&src))
+            })
+            .collect();
+        idx.sort_by(|&a, &b| {
+            fin[b]
+                .best_score
+                .total_cmp(&fin[a].best_score)
+                .then(innocents[a].query.cmp(&innocents[b].query))
+        });
+        let step = (idx.len() / per).max(1);
+        for &i in idx.iter().step_by(step).take(per) {
+            out.push(ScreenExample {
+                class: innocents[i].class.clone(),
+                query: innocents[i].query.clone(),
+                expected_id: String::new(),
+                expected: None,
+                best_other: fin[i].best_other.clone(),
+            });
+        }
+    }
+    out
+}
+
+fn refs(v: &[Outcome]) -> Vec<&Outcome> {
+    v.iter().collect()
 }

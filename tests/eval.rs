@@ -205,3 +205,75 @@ fn un_list_yields_cases_when_the_shared_data_is_there() {
         assert!(!c.expected_names.is_empty());
     }
 }
+
+#[test]
+fn screening_mode_end_to_end_on_a_tiny_index() {
+    use embargo::eval::screen::{self, CaseResult};
+    let u = tiny_universe();
+    let mut truth = vec![
+        Case::truth(
+            "typo",
+            "WILLIAM Robert JOHNSTON",
+            "un-sc:QDi.1",
+            vec!["WILLIAM Robert JOHNSTONE".into()],
+        ),
+        Case::truth(
+            "list_alias",
+            "Bill Johnston",
+            "un-sc:QDi.1",
+            vec!["WILLIAM Robert JOHNSTONE".into()],
+        ),
+        Case::truth(
+            "translit_ru",
+            "Иван Петров",
+            "ext:wikidata_russian:1+2",
+            vec!["Ivan Petrov".into()],
+        ),
+    ];
+    for c in &mut truth {
+        c.split = Split::Holdout;
+    }
+    let rounds = screen::leave_out_rounds(&truth, &u.entities);
+    assert_eq!(rounds, [None, Some(0), None]);
+    let dir = std::env::temp_dir().join(format!("embargo-eval-screen-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut lists = screen::lists_of(&u.entities);
+    lists.extend(screen::pseudo_list(&truth));
+    embargo::index::build(&lists, &dir.join("all")).unwrap();
+    let idx = embargo::index::Index::open(&dir.join("all")).unwrap();
+    let left_out = screen::lists_of(&screen::round_entities(&u.entities, &truth, &rounds, 0));
+    embargo::index::build(&left_out, &dir.join("round")).unwrap();
+    let round = embargo::index::Index::open(&dir.join("round")).unwrap();
+
+    let mut results = Vec::new();
+    for (c, r) in truth.iter().zip(&rounds) {
+        let i = if r.is_some() { &round } else { &idx };
+        let item = [(c.query.as_str(), c.expected_id.as_str())];
+        let cand = screen::screen_parallel(i, &item, &screen::CANDIDATE_OPTIONS, 2).unwrap();
+        let fin = screen::screen_serial(i, &item, &screen::FINAL_OPTIONS).unwrap();
+        results.push(CaseResult {
+            candidate: cand[0].clone(),
+            fin: fin[0].clone(),
+        });
+    }
+    // The typo and the transliteration are found and ranked first.
+    for k in [0, 2] {
+        assert!(results[k].retrievable(), "{:?}", truth[k]);
+        assert!(results[k].candidate.top1, "{:?}", results[k]);
+        assert!(results[k].final_score() >= 0.80, "{:?}", results[k]);
+    }
+    // The alias must be found through the entity's other names, not itself.
+    if let Some((s, name)) = &results[1].candidate.expected {
+        assert_ne!(name, "Bill Johnston");
+        assert!(*s < 1.0);
+    }
+    let st = screen::class_stats(&truth, &results, Split::Holdout);
+    assert_eq!(st.last().map(|s| s.n), Some(3));
+
+    let innocents = [("Mary Poppins", ""), ("ROSNEFT TRADING LLC", "")];
+    let fin = screen::screen_serial(&idx, &innocents, &screen::FINAL_OPTIONS).unwrap();
+    assert!(fin[0].best_score < 0.70);
+    assert_eq!(fin[1].best_score, 1.0);
+    drop((idx, round));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -2,8 +2,11 @@
 //! rate on innocent names, over a range of thresholds (in the spirit of
 //! imdb-rename's evaluation tool, separate from the tests).
 //!
-//! It measures **pairwise** scores ([`crate::score::compare`]) for now; the
-//! matcher will extend it to full screening against an index.
+//! It has two modes: **pairwise** scores ([`crate::score::compare`] of the
+//! query against the expected entity's names, `docs/evaluation.md`) and
+//! **screening** ([`screen`]: the query through the matcher against a real
+//! index — candidate-stage recall, final recall, top-1, alert rate and
+//! latency, `docs/evaluation-screening.md`).
 //!
 //! - A **truth case** ([`Case`]) is a query name, the id of the entity it
 //!   must hit and that entity's names. Cases come from real data nobody here
@@ -18,7 +21,8 @@
 //! - Every case is put in the `tune` (~70 %) or the `holdout` (~30 %) split by
 //!   a hash of its content ([`split_of`]); holdout is for reporting only and
 //!   must never be looked at while tuning.
-//! - [`measure`] scores cases and innocents; [`report`] renders Markdown.
+//! - [`measure`] scores cases and innocents; [`report`] renders Markdown;
+//!   [`screen`] runs and reports the screening mode.
 //!
 //! The example `examples/eval.rs` is the command line around this module;
 //! `docs/evaluation.md` holds its latest report.
@@ -26,6 +30,7 @@
 pub mod cases;
 pub mod measure;
 pub mod report;
+pub mod screen;
 pub mod variants;
 
 use std::io::{BufRead, BufReader, BufWriter, Write};

@@ -1,0 +1,1010 @@
+//! The screening mode: truth cases and innocent names through the matcher
+//! ([`crate::search::Searcher`]) against a real index, instead of pairwise
+//! scores against the expected entity alone.
+//!
+//! - **Candidate stage ("retrievable")**: the query is screened with
+//!   [`CANDIDATE_OPTIONS`] (threshold 0, 1000 hits): the candidate stage
+//!   without its threshold pruning, every candidate scored. A case is
+//!   retrievable when its expected entity is among those hits at any score.
+//!   What is not retrievable is lost before scoring (no shared term, or the
+//!   candidate cap), whatever the threshold.
+//! - **Final recall at t**: the query is screened once more at the lowest
+//!   reported threshold ([`FINAL_THRESHOLD`], with pruning, as in use); the
+//!   case is found at t when the expected entity is a hit scoring ≥ t.
+//!   (A run at a higher threshold prunes more, never below its threshold,
+//!   so one run gives every threshold.)
+//! - **Top-1**: in the candidate-stage run, the expected entity scores as
+//!   high as the best hit (ties allowed).
+//! - **Alert rate**: an innocent name alerts at t when the final run returns
+//!   any hit ≥ t.
+//! - **Latency**: the final run is timed per query on one thread with one
+//!   [`Searcher`] per index reused across all queries (its expansion cache
+//!   warms up as it goes, as it would in use).
+//!
+//! A case whose query is verbatim a listed name of its expected entity is
+//! screened against a leave-out index without that name
+//! ([`leave_out_rounds`]), so that it does not meet itself.
+//!
+//! Pseudo-entities of external data (`ext:…`, the transliteration classes)
+//! are not on any list: [`pseudo_list`] makes them an extra list `ext` and
+//! their classes are screened against a second index holding the real lists
+//! **and** the pseudo-entities, so that the lists' index used for every
+//! other class, for the innocent names and for the candidate counts stays
+//! the real one.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::Instant;
+
+use super::measure::InnocentScore;
+use super::report::{SourceStats, THRESHOLDS};
+use super::{Case, Split};
+use crate::error::Result;
+use crate::index::Index;
+use crate::model::{Entity, Kind, Name, NameStrength};
+use crate::search::{Options, Query, Searcher};
+use crate::source::{Format, ParsedList};
+
+/// The list id of the pseudo-entities of external data.
+pub const EXT_LIST: &str = "ext";
+
+/// Options of the candidate-stage run.
+pub const CANDIDATE_OPTIONS: Options = Options {
+    threshold: 0.0,
+    max_hits: 1000,
+};
+
+/// Threshold of the final (timed) run: the lowest one reported.
+pub const FINAL_THRESHOLD: f32 = THRESHOLDS[0];
+
+/// Options of the final run.
+pub const FINAL_OPTIONS: Options = Options {
+    threshold: FINAL_THRESHOLD,
+    max_hits: 1000,
+};
+
+/// True for the id of a pseudo-entity of external data.
+pub fn is_pseudo(id: &str) -> bool {
+    id.starts_with("ext:")
+}
+
+/// The entities grouped into one in-memory list per list id (first-seen
+/// order), with no files (the index manifest then names none).
+pub fn lists_of(entities: &[Entity]) -> Vec<ParsedList> {
+    let mut out: Vec<ParsedList> = Vec::new();
+    for e in entities {
+        let at = match out.iter().position(|l| l.list_id == e.list_id) {
+            Some(i) => i,
+            None => {
+                out.push(empty_list(&e.list_id));
+                out.len() - 1
+            }
+        };
+        out[at].entities.push(e.clone());
+    }
+    out
+}
+
+fn empty_list(list_id: &str) -> ParsedList {
+    let mut l = ParsedList::new(
+        list_id,
+        Format::OpenSanctionsJson,
+        Path::new("<evaluation>"),
+    );
+    l.files.clear();
+    l
+}
+
+/// The pseudo-entities of the truth cases (`ext:…` expected ids) as one
+/// list [`EXT_LIST`]: one entity of unknown kind per id, holding the union
+/// of its cases' expected names (the first one primary). `None` when no
+/// case expects a pseudo-entity.
+pub fn pseudo_list(truth: &[Case]) -> Option<ParsedList> {
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    let mut list = empty_list(EXT_LIST);
+    for c in truth.iter().filter(|c| is_pseudo(&c.expected_id)) {
+        let i = *at.entry(&c.expected_id).or_insert_with(|| {
+            let own = c.expected_id.strip_prefix("ext:").unwrap_or(&c.expected_id);
+            list.entities
+                .push(Entity::new(EXT_LIST, own.to_string(), Kind::Unknown));
+            list.entities.len() - 1
+        });
+        let e = &mut list.entities[i];
+        for n in &c.expected_names {
+            if e.names.iter().any(|x| x.full == *n) {
+                continue;
+            }
+            let strength = if e.names.is_empty() {
+                NameStrength::Primary
+            } else {
+                NameStrength::Aka
+            };
+            e.add_name(Name::new(n, strength));
+        }
+    }
+    list.entities.retain(|e| !e.names.is_empty());
+    (!list.entities.is_empty()).then_some(list)
+}
+
+/// Cases whose query is verbatim a listed name of their expected entity
+/// (list aliases, cross-script names): screened as they are, the query
+/// would meet itself in the index. Each such case gets a round (its rank
+/// among its entity's such cases): the round's index leaves out, for each
+/// of its cases, the query name from the expected entity, so an entity
+/// loses one name per round and the case must be found through the
+/// entity's *other* names, as in the pairwise mode. `None` for every other
+/// case.
+pub fn leave_out_rounds(truth: &[Case], entities: &[Entity]) -> Vec<Option<usize>> {
+    let by_id: HashMap<&str, &Entity> = entities.iter().map(|e| (e.id.as_str(), e)).collect();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    truth
+        .iter()
+        .map(|c| {
+            let e = by_id.get(c.expected_id.as_str())?;
+            let q = c.query.trim();
+            if !e.names.iter().any(|n| n.full.trim() == q) {
+                return None;
+            }
+            let k = seen.entry(&c.expected_id).or_insert(0);
+            *k += 1;
+            Some(*k - 1)
+        })
+        .collect()
+}
+
+/// The entities of one leave-out round: for each case of round `round`,
+/// its query name removed from its expected entity (entities left without
+/// names are dropped).
+pub fn round_entities(
+    entities: &[Entity],
+    truth: &[Case],
+    rounds: &[Option<usize>],
+    round: usize,
+) -> Vec<Entity> {
+    let mut remove: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (c, r) in truth.iter().zip(rounds) {
+        if *r == Some(round) {
+            remove
+                .entry(c.expected_id.as_str())
+                .or_default()
+                .push(c.query.trim());
+        }
+    }
+    entities
+        .iter()
+        .filter_map(|e| match remove.get(e.id.as_str()) {
+            None => Some(e.clone()),
+            Some(qs) => {
+                let mut e = e.clone();
+                e.names.retain(|n| !qs.contains(&n.full.trim()));
+                (!e.names.is_empty()).then_some(e)
+            }
+        })
+        .collect()
+}
+
+/// A hit as far as the evaluation looks at it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Seen {
+    pub entity_id: String,
+    pub name: String,
+    pub score: f32,
+}
+
+/// What one screening says about one query.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outcome {
+    /// The expected entity among the hits: its score and matched name.
+    pub expected: Option<(f32, String)>,
+    /// The expected entity scores as high as the best hit (ties allowed).
+    pub top1: bool,
+    /// The best hit that is not the expected entity.
+    pub best_other: Option<Seen>,
+    /// The best hit's score (0 without hits).
+    pub best_score: f32,
+    /// Candidate names scored (`searcher.stats.scored`).
+    pub scored: u32,
+    /// The candidate cap was hit.
+    pub capped: bool,
+    /// Time of the `screen` call, µs.
+    pub micros: f64,
+}
+
+/// Judges the hits of one query (`(entity id, matched name, score)`, in any
+/// order) against the expected entity id (empty for an innocent name).
+pub fn judge<'a>(
+    hits: impl IntoIterator<Item = (&'a str, &'a str, f32)>,
+    expected: &str,
+) -> Outcome {
+    let mut o = Outcome::default();
+    for (id, name, score) in hits {
+        o.best_score = o.best_score.max(score);
+        if !expected.is_empty() && id == expected {
+            if o.expected.as_ref().map_or(true, |(s, _)| score > *s) {
+                o.expected = Some((score, name.to_string()));
+            }
+        } else if o.best_other.as_ref().map_or(true, |b| score > b.score) {
+            o.best_other = Some(Seen {
+                entity_id: id.to_string(),
+                name: name.to_string(),
+                score,
+            });
+        }
+    }
+    o.top1 = matches!(&o.expected, Some((s, _)) if *s >= o.best_score);
+    o
+}
+
+/// One query to screen: the name and the expected entity id (empty for an
+/// innocent name).
+pub type Item<'a> = (&'a str, &'a str);
+
+fn screen_one(s: &mut Searcher, item: Item, opts: &Options) -> Result<Outcome> {
+    let q = Query {
+        name: item.0.to_string(),
+        ..Query::default()
+    };
+    let t = Instant::now();
+    let hits = s.screen(&q, opts)?;
+    let micros = t.elapsed().as_secs_f64() * 1e6;
+    let mut o = judge(
+        hits.iter()
+            .map(|h| (h.entity_id.as_str(), h.matched_name.as_str(), h.score)),
+        item.1,
+    );
+    o.scored = u32::try_from(s.stats.scored).unwrap_or(u32::MAX);
+    o.capped = s.stats.capped;
+    o.micros = micros;
+    Ok(o)
+}
+
+/// Screens `items` in order on one thread with one reused [`Searcher`].
+pub fn screen_serial(index: &Index, items: &[Item], opts: &Options) -> Result<Vec<Outcome>> {
+    let mut s = Searcher::new(index);
+    items
+        .iter()
+        .map(|&it| screen_one(&mut s, it, opts))
+        .collect()
+}
+
+/// Screens `items` on `threads` threads (contiguous blocks, one searcher
+/// each), keeping order.
+pub fn screen_parallel(
+    index: &Index,
+    items: &[Item],
+    opts: &Options,
+    threads: usize,
+) -> Result<Vec<Outcome>> {
+    let threads = threads.max(1);
+    if threads == 1 || items.len() < 2 * threads {
+        return screen_serial(index, items, opts);
+    }
+    let block = items.len().div_ceil(threads);
+    let parts: Vec<Result<Vec<Outcome>>> = std::thread::scope(|sc| {
+        let handles: Vec<_> = items
+            .chunks(block)
+            .map(|chunk| sc.spawn(move || screen_serial(index, chunk, opts)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    let mut out = Vec::with_capacity(items.len());
+    for p in parts {
+        out.extend(p?);
+    }
+    Ok(out)
+}
+
+/// The nearest-rank percentile `p` (in [0, 1]) of sorted values (0 when
+/// empty).
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = (p.clamp(0.0, 1.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// Latency and candidate counts of a set of queries.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Latency {
+    pub label: String,
+    pub n: usize,
+    pub p50: f64,
+    pub p99: f64,
+    pub p999: f64,
+    pub max: f64,
+    pub mean: f64,
+    pub scored_mean: f64,
+    pub scored_p99: f64,
+    pub capped: usize,
+}
+
+/// Latency (µs) and candidates scored over `outcomes`.
+pub fn latency(label: &str, outcomes: &[&Outcome]) -> Latency {
+    let mut us: Vec<f64> = outcomes.iter().map(|o| o.micros).collect();
+    us.sort_by(f64::total_cmp);
+    let mut sc: Vec<f64> = outcomes.iter().map(|o| f64::from(o.scored)).collect();
+    sc.sort_by(f64::total_cmp);
+    let n = outcomes.len();
+    let mean = |v: &[f64]| {
+        if v.is_empty() {
+            0.0
+        } else {
+            v.iter().sum::<f64>() / v.len() as f64
+        }
+    };
+    Latency {
+        label: label.to_string(),
+        n,
+        p50: percentile(&us, 0.50),
+        p99: percentile(&us, 0.99),
+        p999: percentile(&us, 0.999),
+        max: us.last().copied().unwrap_or(0.0),
+        mean: mean(&us),
+        scored_mean: mean(&sc),
+        scored_p99: percentile(&sc, 0.99),
+        capped: outcomes.iter().filter(|o| o.capped).count(),
+    }
+}
+
+/// Both runs of one truth case.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CaseResult {
+    /// Candidate-stage run (threshold 0).
+    pub candidate: Outcome,
+    /// Final run (threshold [`FINAL_THRESHOLD`]).
+    pub fin: Outcome,
+}
+
+impl CaseResult {
+    /// The expected entity was scored at all.
+    pub fn retrievable(&self) -> bool {
+        self.candidate.expected.is_some()
+    }
+
+    /// The expected entity's score in the final run (0 when not a hit).
+    pub fn final_score(&self) -> f32 {
+        self.fin.expected.as_ref().map_or(0.0, |(s, _)| *s)
+    }
+}
+
+/// Screening recall of one class in one split.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScreenClassStats {
+    pub class: String,
+    pub n: usize,
+    /// Cases whose expected entity the candidate stage scored.
+    pub retrievable: usize,
+    /// Cases found (final run) at each of [`THRESHOLDS`].
+    pub found: [usize; 6],
+    /// Cases whose expected entity is the best hit (candidate-stage run).
+    pub top1: usize,
+    /// Candidate names scored per query in the final run: mean and p99.
+    pub scored_mean: f64,
+    pub scored_p99: f64,
+    /// Queries that hit the candidate cap in the candidate-stage run.
+    pub capped: usize,
+}
+
+impl ScreenClassStats {
+    fn share(&self, k: usize) -> f64 {
+        if self.n == 0 {
+            0.0
+        } else {
+            k as f64 / self.n as f64
+        }
+    }
+    /// Candidate-stage recall in [0, 1].
+    pub fn candidate_recall(&self) -> f64 {
+        self.share(self.retrievable)
+    }
+    /// Final recall at threshold index `i`, in [0, 1].
+    pub fn recall(&self, i: usize) -> f64 {
+        self.share(self.found[i])
+    }
+    /// Top-1 accuracy in [0, 1].
+    pub fn top1_rate(&self) -> f64 {
+        self.share(self.top1)
+    }
+}
+
+/// Screening recall per class (first-seen order) for one split, and a last
+/// pooled row when there are several classes.
+pub fn class_stats(cases: &[Case], res: &[CaseResult], split: Split) -> Vec<ScreenClassStats> {
+    let mut order: Vec<&str> = Vec::new();
+    for c in cases {
+        if c.split == split && !order.contains(&c.class.as_str()) {
+            order.push(&c.class);
+        }
+    }
+    let stats = |filter: &dyn Fn(&Case) -> bool, class: &str| {
+        let mut s = ScreenClassStats {
+            class: class.to_string(),
+            n: 0,
+            retrievable: 0,
+            found: [0; 6],
+            top1: 0,
+            scored_mean: 0.0,
+            scored_p99: 0.0,
+            capped: 0,
+        };
+        let mut scored = Vec::new();
+        for (c, r) in cases.iter().zip(res) {
+            if c.split != split || !filter(c) {
+                continue;
+            }
+            s.n += 1;
+            s.retrievable += usize::from(r.retrievable());
+            s.top1 += usize::from(r.candidate.top1);
+            s.capped += usize::from(r.candidate.capped);
+            scored.push(f64::from(r.fin.scored));
+            let score = r.final_score();
+            for (i, t) in THRESHOLDS.iter().enumerate() {
+                if r.fin.expected.is_some() && score >= *t {
+                    s.found[i] += 1;
+                }
+            }
+        }
+        if !scored.is_empty() {
+            s.scored_mean = scored.iter().sum::<f64>() / scored.len() as f64;
+            scored.sort_by(f64::total_cmp);
+            s.scored_p99 = percentile(&scored, 0.99);
+        }
+        s
+    };
+    let mut out: Vec<ScreenClassStats> = order
+        .iter()
+        .map(|class| stats(&|c: &Case| c.class == *class, class))
+        .collect();
+    if out.len() > 1 {
+        out.push(stats(&|_| true, "all (pooled)"));
+    }
+    out
+}
+
+/// The final-run outcomes of innocent names as [`InnocentScore`]s (best hit
+/// score, candidates scored), for [`report::source_stats`].
+pub fn innocent_scores(outcomes: &[Outcome]) -> Vec<InnocentScore> {
+    outcomes
+        .iter()
+        .map(|o| InnocentScore {
+            score: o.best_score,
+            name: None,
+            candidates: o.scored,
+        })
+        .collect()
+}
+
+/// One index built for the run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IndexLine {
+    pub label: String,
+    pub lists: String,
+    pub entities: usize,
+    pub names: usize,
+    pub seconds: f64,
+}
+
+/// An example row: a query, the expected entity (if any) with its
+/// candidate-stage score, the best other hit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScreenExample {
+    pub class: String,
+    pub query: String,
+    pub expected_id: String,
+    /// The expected entity's matched name and score in the candidate-stage
+    /// run (`None`: not retrievable).
+    pub expected: Option<(f32, String)>,
+    pub best_other: Option<Seen>,
+}
+
+/// Everything the screening report shows.
+#[derive(Debug, Clone, Default)]
+pub struct ScreenReport {
+    pub command: String,
+    pub seed: u64,
+    pub max_per_class: usize,
+    pub innocents_per_source: usize,
+    pub threads: usize,
+    pub analysis_version: String,
+    pub indexes: Vec<IndexLine>,
+    pub notes: Vec<String>,
+    pub recall_holdout: Vec<ScreenClassStats>,
+    pub recall_tune: Vec<ScreenClassStats>,
+    pub alerts_holdout: Vec<SourceStats>,
+    pub alerts_tune: Vec<SourceStats>,
+    /// Final run, one thread.
+    pub latency: Vec<Latency>,
+    /// Candidate-stage run, `threads` threads.
+    pub latency_candidate: Vec<Latency>,
+    pub misses: Vec<ScreenExample>,
+    pub false_alerts: Vec<ScreenExample>,
+    pub timings: Vec<(String, f64)>,
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}", 100.0 * x)
+}
+
+fn esc(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn latency_table(o: &mut String, rows: &[Latency]) {
+    let _ = writeln!(
+        o,
+        "| queries | n | p50 µs | p99 µs | p99.9 µs | max µs | mean µs | scored / query | scored p99 | capped |"
+    );
+    let _ = writeln!(o, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for l in rows {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.1} | {:.0} | {} |",
+            l.label,
+            l.n,
+            l.p50,
+            l.p99,
+            l.p999,
+            l.max,
+            l.mean,
+            l.scored_mean,
+            l.scored_p99,
+            l.capped
+        );
+    }
+    let _ = writeln!(o);
+}
+
+impl ScreenReport {
+    /// Renders the report as Markdown.
+    pub fn render(&self) -> String {
+        let mut o = String::new();
+        let _ = writeln!(
+            o,
+            "# Evaluation: screening recall, alert rate and latency of the matcher\n"
+        );
+        let _ = writeln!(
+            o,
+            "Generated by the project's evaluation tool in screening mode (`examples/eval.rs \
+             --mode screen`, module `embargo::eval::screen`); the pairwise report is \
+             `docs/evaluation.md`. Regenerate with:\n\n```text\n{}\n```\n",
+            self.command
+        );
+        let _ = writeln!(
+            o,
+            "Seed {}, at most {} cases per class, {} innocent names per source, analysis `{}`; \
+             candidate-stage run on {} threads, final run on one. Everything below except the \
+             latencies and timings is deterministic under the seed.\n",
+            self.seed,
+            self.max_per_class,
+            self.innocents_per_source,
+            self.analysis_version,
+            self.threads
+        );
+        let _ = writeln!(o, "## Method\n");
+        let _ = writeln!(
+            o,
+            "- The truth cases and innocent names are those of the pairwise report (same \
+             generators, seed and tune/holdout split); each query is screened by \
+             `Searcher::screen` with its name only (no kind, date of birth, country or \
+             identifier) against an index built from the same lists.\n\
+             - **Candidate recall** (\"retrievable\"): screened with threshold 0 and 1000 hits — \
+             the candidate stage without threshold pruning, every candidate scored — the \
+             expected entity is among the hits at any score. A case not retrievable is lost \
+             before scoring (no index term in common, or the candidate cap of {} names).\n\
+             - **Recall at t**: screened at threshold {:.2} (with the candidate stage's pruning, \
+             as in use; one run serves every t ≥ {:.2}), the expected entity is a hit scoring \
+             ≥ t.\n\
+             - **Top-1**: in the threshold-0 run the expected entity scores as high as the best \
+             hit (ties allowed).\n\
+             - **Alert rate**: an innocent name alerts at t when the threshold-{:.2} run returns \
+             any hit ≥ t (GLEIF names scoring 1.0 are left out as listed, as in the pairwise \
+             report).\n\
+             - **Latency**: wall time of each `screen` call of the threshold-{:.2} run, one \
+             thread, one `Searcher` per index reused across all queries (its expansion cache \
+             warms up as it goes); \"scored\" = candidate names scored (`searcher.stats.scored`).\n\
+             - **Pseudo-entities** (`ext:…`, the `translit_*` classes from external data) are \
+             on no list: they are put in an extra in-memory list `ext` (one entity of unknown \
+             kind per id, its expected names as names) and their classes are screened against \
+             a second index of the lists **plus** `ext`, so the expected pseudo-entity competes \
+             with every listed entity and every other pseudo-entity for top-1.\n\
+             - **Query names left out**: a case whose query is verbatim a listed name of its \
+             expected entity (list aliases, cross-script names) would meet itself in the \
+             index. Such cases are screened against leave-out indexes of the lists: in round k, \
+             each case that is its entity's k-th such case has its query name removed from that \
+             entity, so it must be found through the entity's other names (as in the pairwise \
+             mode). The same name on another list's entry of the same party (UN and OFAC list \
+             many alike) is still there and may take top-1. All other list cases and the \
+             innocent names use the index of the lists as they are.",
+            crate::search::MAX_CANDIDATES,
+            FINAL_THRESHOLD,
+            FINAL_THRESHOLD,
+            FINAL_THRESHOLD,
+            FINAL_THRESHOLD
+        );
+        let _ = writeln!(o);
+        if !self.indexes.is_empty() {
+            let _ = writeln!(o, "## Indexes\n");
+            let _ = writeln!(o, "| index | lists | entities | names | build s |");
+            let _ = writeln!(o, "|---|---|---:|---:|---:|");
+            for i in &self.indexes {
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {} | {} | {:.1} |",
+                    i.label, i.lists, i.entities, i.names, i.seconds
+                );
+            }
+            let _ = writeln!(o);
+        }
+        if !self.notes.is_empty() {
+            let _ = writeln!(o, "## Notes from this run\n");
+            for n in &self.notes {
+                let _ = writeln!(o, "- {}", esc(n));
+            }
+            let _ = writeln!(o);
+        }
+        for (title, rows) in [
+            (
+                "Screening recall — holdout split (reporting only)",
+                &self.recall_holdout,
+            ),
+            ("Screening recall — tune split", &self.recall_tune),
+        ] {
+            let _ = writeln!(o, "## {title}\n");
+            if rows.is_empty() {
+                let _ = writeln!(o, "No cases.\n");
+                continue;
+            }
+            let _ = write!(o, "| class | n | candidate |");
+            for t in THRESHOLDS {
+                let _ = write!(o, " ≥{t:.2} |");
+            }
+            let _ = writeln!(o, " top-1 | scored / query | scored p99 | capped |");
+            let _ = writeln!(
+                o,
+                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+            );
+            for r in rows {
+                let _ = write!(
+                    o,
+                    "| {} | {} | {} |",
+                    r.class,
+                    r.n,
+                    pct(r.candidate_recall())
+                );
+                for i in 0..THRESHOLDS.len() {
+                    let _ = write!(o, " {} |", pct(r.recall(i)));
+                }
+                let _ = writeln!(
+                    o,
+                    " {} | {:.1} | {:.0} | {} |",
+                    pct(r.top1_rate()),
+                    r.scored_mean,
+                    r.scored_p99,
+                    r.capped
+                );
+            }
+            let _ = writeln!(
+                o,
+                "\nIn % of the class's cases: \"candidate\" = retrievable (threshold-0 run), \
+                 \"≥t\" = a hit at t, \"top-1\" = the best hit. \"scored\" = candidate names \
+                 scored per query in the threshold-{FINAL_THRESHOLD:.2} run; \"capped\" = queries \
+                 whose threshold-0 run hit the candidate cap.\n"
+            );
+        }
+        for (title, rows) in [
+            (
+                "Alert rate on innocent names — holdout split",
+                &self.alerts_holdout,
+            ),
+            (
+                "Alert rate on innocent names — tune split",
+                &self.alerts_tune,
+            ),
+        ] {
+            let _ = writeln!(o, "## {title}\n");
+            if rows.is_empty() {
+                let _ = writeln!(o, "No innocent names screened.\n");
+                continue;
+            }
+            let _ = write!(o, "| source | n |");
+            for t in THRESHOLDS {
+                let _ = write!(o, " ≥{t:.2} |");
+            }
+            let _ = writeln!(o, " exact (1.0) | left out as listed | scored / name |");
+            let _ = writeln!(o, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            for r in rows {
+                let _ = write!(o, "| {} | {} |", r.source, r.n);
+                for i in 0..THRESHOLDS.len() {
+                    let _ = write!(o, " {} |", pct(r.rate(i)));
+                }
+                let _ = writeln!(
+                    o,
+                    " {} | {} | {:.1} |",
+                    r.exact, r.excluded, r.mean_candidates
+                );
+            }
+            let _ = writeln!(
+                o,
+                "\nAlert rate in % of the names screened: the share for which the matcher returns \
+                 a hit at or above the threshold.\n"
+            );
+        }
+        let _ = writeln!(
+            o,
+            "## Latency — threshold {FINAL_THRESHOLD:.2}, one thread\n"
+        );
+        latency_table(&mut o, &self.latency);
+        let _ = writeln!(
+            o,
+            "Wall time per `screen` call in µs, one `Searcher` per index reused over all the \
+             queries of the run. \"capped\" counts queries that hit the candidate cap. The \
+             default threshold is {:.2}: it prunes more than {FINAL_THRESHOLD:.2}, so these \
+             are upper bounds for it.\n",
+            crate::search::DEFAULT_THRESHOLD
+        );
+        let _ = writeln!(
+            o,
+            "## Latency — candidate stage (threshold 0, 1000 hits), {} threads\n",
+            self.threads
+        );
+        latency_table(&mut o, &self.latency_candidate);
+        let example_table = |o: &mut String, title: &str, rows: &[ScreenExample]| {
+            let _ = writeln!(o, "## {title}\n");
+            if rows.is_empty() {
+                let _ = writeln!(o, "None.\n");
+                return;
+            }
+            let _ = writeln!(
+                o,
+                "| class | query | expected entity | its name, score (threshold 0) | best other hit | entity | score |"
+            );
+            let _ = writeln!(o, "|---|---|---|---|---|---|---:|");
+            for e in rows {
+                let exp = match &e.expected {
+                    Some((s, n)) => format!("{}, {s:.3}", esc(n)),
+                    None if e.expected_id.is_empty() => "–".into(),
+                    None => "not retrieved".into(),
+                };
+                let (bn, bid, bs) = match &e.best_other {
+                    Some(b) => (esc(&b.name), b.entity_id.clone(), format!("{:.3}", b.score)),
+                    None => ("–".into(), "–".into(), "–".into()),
+                };
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {} | {} | {} | {} | {} |",
+                    e.class,
+                    esc(&e.query),
+                    if e.expected_id.is_empty() {
+                        "–"
+                    } else {
+                        &e.expected_id
+                    },
+                    exp,
+                    bn,
+                    bid,
+                    bs
+                );
+            }
+            let _ = writeln!(o);
+        };
+        example_table(
+            &mut o,
+            "Examples of misses (tune split, not a hit at 0.80)",
+            &self.misses,
+        );
+        example_table(
+            &mut o,
+            "Examples of false alerts (tune split, highest scores)",
+            &self.false_alerts,
+        );
+        if !self.timings.is_empty() {
+            let _ = writeln!(o, "## Time taken\n");
+            let _ = writeln!(o, "| stage | seconds |");
+            let _ = writeln!(o, "|---|---:|");
+            for (s, t) in &self.timings {
+                let _ = writeln!(o, "| {s} | {t:.1} |");
+            }
+            let _ = writeln!(o);
+        }
+        o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentile_is_nearest_rank() {
+        let v: Vec<f64> = (1..=1000).map(f64::from).collect();
+        assert_eq!(percentile(&v, 0.5), 500.0);
+        assert_eq!(percentile(&v, 0.99), 990.0);
+        assert_eq!(percentile(&v, 0.999), 999.0);
+        assert_eq!(percentile(&v, 1.0), 1000.0);
+        assert_eq!(percentile(&v, 0.0), 1.0);
+        assert_eq!(percentile(&[], 0.5), 0.0);
+        assert_eq!(percentile(&[7.0], 0.99), 7.0);
+    }
+
+    #[test]
+    fn judge_finds_expected_and_ties_count_as_top1() {
+        let hits = [("a:1", "X", 0.9), ("a:2", "Y", 0.95), ("a:2", "Y2", 0.97)];
+        let o = judge(hits, "a:1");
+        assert_eq!(o.expected, Some((0.9, "X".to_string())));
+        assert!(!o.top1);
+        assert_eq!(o.best_score, 0.97);
+        assert_eq!(o.best_other.as_ref().map(|b| b.score), Some(0.97));
+        let o = judge([("a:1", "X", 0.9), ("a:2", "Y", 0.9)], "a:1");
+        assert!(o.top1);
+        let o = judge([("a:2", "Y", 0.8)], "a:1");
+        assert_eq!(o.expected, None);
+        assert!(!o.top1);
+        let o = judge([("a:2", "Y", 0.8)], "");
+        assert_eq!(o.best_score, 0.8);
+        assert_eq!(o.expected, None);
+        let o = judge(std::iter::empty(), "a:1");
+        assert_eq!(o.best_score, 0.0);
+        assert!(!o.top1);
+    }
+
+    #[test]
+    fn pseudo_list_merges_names_per_id() {
+        let cases = vec![
+            Case::truth(
+                "translit_ru",
+                "Иван Петров",
+                "ext:w:1+2",
+                vec!["Ivan Petrov".into()],
+            ),
+            Case::truth(
+                "translit_rigour_x",
+                "Ivan P",
+                "ext:w:1+2",
+                vec!["Ivan Petrov".into(), "Iwan Petrow".into()],
+            ),
+            Case::truth("typo", "Jon Smith", "un-sc:1", vec!["John Smith".into()]),
+            Case::truth("translit_ko", "김", "ext:k:3", vec![]),
+        ];
+        let l = pseudo_list(&cases).unwrap();
+        assert_eq!(l.list_id, EXT_LIST);
+        assert!(l.files.is_empty());
+        assert_eq!(l.entities.len(), 1);
+        let e = &l.entities[0];
+        assert_eq!(e.id, "ext:w:1+2");
+        let names: Vec<(&str, NameStrength)> = e
+            .names
+            .iter()
+            .map(|n| (n.full.as_str(), n.strength))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("Ivan Petrov", NameStrength::Primary),
+                ("Iwan Petrow", NameStrength::Aka)
+            ]
+        );
+        assert!(pseudo_list(&cases[2..3]).is_none());
+    }
+
+    #[test]
+    fn lists_group_by_list_id() {
+        let e = |l: &str, id: &str| Entity::new(l, id, Kind::Person);
+        let ls = lists_of(&[e("a", "1"), e("b", "1"), e("a", "2")]);
+        assert_eq!(ls.len(), 2);
+        assert_eq!(ls[0].list_id, "a");
+        assert_eq!(ls[0].entities.len(), 2);
+        assert!(ls.iter().all(|l| l.files.is_empty()));
+    }
+
+    fn outcome(expected: Option<f32>, top1: bool, scored: u32) -> Outcome {
+        Outcome {
+            expected: expected.map(|s| (s, "n".to_string())),
+            top1,
+            scored,
+            ..Outcome::default()
+        }
+    }
+
+    #[test]
+    fn class_stats_count_stages() {
+        let case = |q: &str| {
+            let mut c = Case::truth("typo", q, "x:1", vec![]);
+            c.split = Split::Holdout;
+            c
+        };
+        let mut cases = vec![case("a"), case("b"), case("c")];
+        let mut other = Case::truth("reorder", "d", "x:2", vec![]);
+        other.split = Split::Tune;
+        cases.push(other);
+        let res = vec![
+            CaseResult {
+                candidate: outcome(Some(0.9), true, 10),
+                fin: outcome(Some(0.9), true, 4),
+            },
+            CaseResult {
+                candidate: outcome(Some(0.5), false, 10),
+                fin: outcome(None, false, 2),
+            },
+            CaseResult {
+                candidate: outcome(None, false, 10),
+                fin: outcome(None, false, 0),
+            },
+            CaseResult::default(),
+        ];
+        let st = class_stats(&cases, &res, Split::Holdout);
+        assert_eq!(st.len(), 1, "one class in holdout, no pooled row");
+        let s = &st[0];
+        assert_eq!(s.class, "typo");
+        assert_eq!(s.n, 3);
+        assert_eq!(s.retrievable, 2);
+        assert_eq!(s.found, [1, 1, 1, 1, 1, 0]);
+        assert_eq!(s.top1, 1);
+        assert!((s.scored_mean - 2.0).abs() < 1e-9);
+        assert_eq!(s.scored_p99, 4.0);
+        assert!((s.candidate_recall() - 2.0 / 3.0).abs() < 1e-9);
+        let tune = class_stats(&cases, &res, Split::Tune);
+        assert_eq!(tune.len(), 1);
+        assert_eq!(tune[0].n, 1);
+    }
+
+    #[test]
+    fn leave_out_rounds_remove_one_query_name_per_entity_and_round() {
+        let mut e = Entity::new("un-sc", "1", Kind::Person);
+        for (n, st) in [
+            ("John Smith", NameStrength::Primary),
+            ("Johnny Smith", NameStrength::Aka),
+            ("Джон Смит", NameStrength::Aka),
+        ] {
+            e.add_name(Name::new(n, st));
+        }
+        let mut only = Entity::new("un-sc", "2", Kind::Person);
+        only.add_name(Name::new("Solo", NameStrength::Primary));
+        let ents = vec![e, only];
+        let cases = vec![
+            Case::truth(
+                "list_alias",
+                "Johnny Smith",
+                "un-sc:1",
+                vec!["John Smith".into()],
+            ),
+            Case::truth("cross_script_cyrillic", "Джон Смит", "un-sc:1", vec![]),
+            Case::truth("typo", "Jon Smith", "un-sc:1", vec![]),
+            Case::truth("list_alias", "Solo", "un-sc:2", vec![]),
+        ];
+        let r = leave_out_rounds(&cases, &ents);
+        assert_eq!(r, [Some(0), Some(1), None, Some(0)]);
+        let r0 = round_entities(&ents, &cases, &r, 0);
+        assert_eq!(r0.len(), 1, "the entity with no name left is dropped");
+        let names: Vec<&str> = r0[0].names.iter().map(|n| n.full.as_str()).collect();
+        assert_eq!(names, ["John Smith", "Джон Смит"]);
+        let r1 = round_entities(&ents, &cases, &r, 1);
+        assert_eq!(r1.len(), 2);
+        assert_eq!(r1[0].names.len(), 2);
+        assert_eq!(r1[1].names.len(), 1);
+    }
+
+    #[test]
+    fn latency_summarises() {
+        let os: Vec<Outcome> = (1..=100)
+            .map(|i| Outcome {
+                micros: f64::from(i),
+                scored: i,
+                capped: i == 100,
+                ..Outcome::default()
+            })
+            .collect();
+        let refs: Vec<&Outcome> = os.iter().collect();
+        let l = latency("all", &refs);
+        assert_eq!(l.n, 100);
+        assert_eq!(l.p50, 50.0);
+        assert_eq!(l.p99, 99.0);
+        assert_eq!(l.max, 100.0);
+        assert_eq!(l.capped, 1);
+        assert!((l.mean - 50.5).abs() < 1e-9);
+    }
+}

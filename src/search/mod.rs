@@ -60,6 +60,8 @@ pub const DEFAULT_MAX_HITS: usize = 10;
 /// does not retrieve: an initial (0.5), a 3-letter vowel swap (0.8), a typo
 /// past the indexed deletion budget (at most 0.8).
 pub const UNRETRIEVED_SIM: f32 = 0.8;
+/// Token expansions a searcher keeps (then starts afresh).
+pub const EXPANSION_CACHE: usize = 100_000;
 /// Decoded list names a searcher keeps (then starts afresh).
 pub const NAME_CACHE: usize = 200_000;
 /// Hard cap of candidate names scored per query.
@@ -280,6 +282,9 @@ impl<'i> Searcher<'i> {
         }
         v.sort_unstable_by_key(|x| x.0);
         self.stats.terms += v.len();
+        if self.cache.len() >= EXPANSION_CACHE {
+            self.cache.clear();
+        }
         self.cache.insert(t.text.clone(), v.clone());
         Ok(v)
     }

@@ -24,8 +24,9 @@
 //! `s` = [`UNRETRIEVED_SIM`] with list tokens of weight `L_O` (taken at its
 //! worst): no score can exceed it (see `src/score`), so the pruning costs
 //! no recall.
-//! A hard cap ([`MAX_CANDIDATES`], by that bound) stops pathological
-//! queries; hitting it is reported in the result.
+//! A hard cap ([`MAX_CANDIDATES`]; names ranked by the evidence they
+//! matched, `(W_S + L) / (W + L)`) stops pathological queries; hitting it
+//! is counted in [`Stats`], and the screening evaluation reports how often.
 //!
 //! ## Scores
 //! Every candidate name is scored with [`crate::score::compare`]; an entity
@@ -410,7 +411,10 @@ impl<'i> Searcher<'i> {
         }
         self.stats.candidates = cand.len();
         // Prune by the bound, then cap.
-        let mut scored: Vec<(f32, u32)> = cand
+        // (safe bound, cap priority, name): the bound decides admission;
+        // under the hard cap, names go first by the evidence they matched
+        // (query weight plus list weight reached, over the query's weight).
+        let mut scored: Vec<(f32, f32, u32)> = cand
             .into_iter()
             .map(|(nid, (mask, lw))| {
                 let mut ws = 0.0;
@@ -421,21 +425,23 @@ impl<'i> Searcher<'i> {
                         k += 1.0;
                     }
                 }
-                (bound(ws, lw.min(k), w_all - ws, n as f32 - k), nid)
+                let l = lw.min(k);
+                let priority = (ws + l) / (w_all + l).max(f32::EPSILON);
+                (bound(ws, l, w_all - ws, n as f32 - k), priority, nid)
             })
-            .filter(|(b, nid)| {
+            .filter(|(b, _, nid)| {
                 opts.threshold <= 0.0 || *b >= opts.threshold || self.is_id_name(*nid, &id_entities)
             })
             .collect();
         if scored.len() > MAX_CANDIDATES {
-            scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+            scored.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.2.cmp(&y.2)));
             scored.truncate(MAX_CANDIDATES);
             self.stats.capped = true;
         }
         self.stats.scored = scored.len();
         // Score names; best per entity.
         let mut best: HashMap<u32, (f32, u32, crate::score::Comparison)> = HashMap::new();
-        for (_, nid) in scored {
+        for (_, _, nid) in scored {
             let nr = idx.name(nid)?;
             let tokens = match self.names.get(&nid) {
                 Some(t) => t.clone(),

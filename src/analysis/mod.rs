@@ -28,7 +28,7 @@ use crate::normalize::{text::fold, translit::romanize_word};
 
 /// Version of the analysis rules, dictionaries and weight table. Any change
 /// that alters a token, key or weight bumps it; indexes record it.
-pub const ANALYSIS_VERSION: &str = "analysis-2";
+pub const ANALYSIS_VERSION: &str = "analysis-3";
 
 /// What part of a name a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

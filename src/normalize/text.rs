@@ -121,7 +121,7 @@ fn punctuate(s: &str) -> String {
         if raw_word.is_empty() {
             continue;
         }
-        if raw_word.contains('.') && is_dotted_initialism(raw_word) {
+        if raw_word.contains('.') && is_dotted_initialism(raw_word.trim_end_matches('.')) {
             push_word(&mut out, &raw_word.replace('.', ""));
             continue;
         }
@@ -236,6 +236,7 @@ mod tests {
             ("STRAẞE", "strasse"),
             ("İstanbul", "istanbul"),
             ("Banco S.A.", "banco sa"),
+            ("SKAIRU, S.A. DE C.V..", "skairu sa de cv"),
             ("J. Smith", "j smith"),
             ("J.Smith", "j smith"),
             ("Smith & Sons", "smith and sons"),

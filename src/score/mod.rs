@@ -311,7 +311,8 @@ fn needs_glue(side: &[Token], other: &[Token]) -> bool {
 
 /// Merges adjacent tokens of `side` whose concatenation is a token of
 /// `other` (glued/split spellings), in place.
-fn glue(side: &mut Vec<Token>, other: &[Token]) {
+fn glue(side: &mut Vec<Token>, other: &[Token]) -> usize {
+    let mut merged = 0;
     let mut i = 0;
     while i + 1 < side.len() {
         if glues_at(side, i, other) {
@@ -323,10 +324,12 @@ fn glue(side: &mut Vec<Token>, other: &[Token]) {
             a.phonetic = keys::phonetic(&a.text);
             a.weight = a.weight.max(b.weight);
             a.role = Role::Word;
+            merged += 1;
         } else {
             i += 1;
         }
     }
+    merged
 }
 
 /// Scores `query` against `listed` (see the module docs).
@@ -337,13 +340,15 @@ pub fn compare(query: &Analysis, listed: &Analysis) -> Comparison {
 /// [`compare`] on token slices; copies tokens only when gluing changes them.
 pub fn compare_tokens(query: &[Token], listed: &[Token]) -> Comparison {
     use std::borrow::Cow;
+    // Glued tokens were two name parts: they count as two for the cap.
+    let mut glued = 0;
     let mut l: Cow<'_, [Token]> = Cow::Borrowed(listed);
     if needs_glue(listed, query) {
-        glue(l.to_mut(), query);
+        glued += glue(l.to_mut(), query);
     }
     let mut q: Cow<'_, [Token]> = Cow::Borrowed(query);
     if needs_glue(query, &l) {
-        glue(q.to_mut(), &l);
+        glued += glue(q.to_mut(), &l);
     }
     let (q, l): (&[Token], &[Token]) = (&q, &l);
 
@@ -409,7 +414,7 @@ pub fn compare_tokens(query: &[Token], listed: &[Token]) -> Comparison {
         })
         .collect();
     let mut capped = None;
-    if name_pairs.len() <= 1 && score > UNINFORMATIVE_CAP {
+    if name_pairs.len() + glued.min(1) <= 1 && score > UNINFORMATIVE_CAP {
         let reason = match name_pairs.first() {
             None => Some("no name token matched".to_string()),
             Some(&(i, j)) => {
@@ -525,6 +530,12 @@ mod tests {
     fn sibling_companies_do_not_match() {
         let x = s("Collet Chemicals SARL", "Collet Export SARL");
         assert!(x < 0.8, "{x}");
+    }
+
+    #[test]
+    fn a_glued_pair_is_two_name_parts_for_the_cap() {
+        assert!(s("RASHIDBadr", "RASHID, Badr") > 0.85);
+        assert!(s("TAM YNA FZE", "TAMYNA FZE") > 0.85);
     }
 
     #[test]

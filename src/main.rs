@@ -215,15 +215,27 @@ fn cmd_lists(paths: &[PathBuf], json: bool) -> ExitCode {
 }
 
 fn comparison_json(a: &str, b: &str) -> serde_json::Value {
+    #[derive(serde::Serialize)]
+    struct Out {
+        score: f32,
+        left: embargo::analysis::Analysis,
+        right: embargo::analysis::Analysis,
+        explain: embargo::score::Comparison,
+    }
     let left = embargo::analysis::analyze(a);
     let right = embargo::analysis::analyze(b);
     let cmp = embargo::score::compare(&left, &right);
-    serde_json::json!({
-        "score": (cmp.score * 1000.0).round() / 1000.0,
-        "left": left,
-        "right": right,
-        "explain": cmp,
-    })
+    let out = Out {
+        score: (cmp.score * 1000.0).round() / 1000.0,
+        left,
+        right,
+        explain: cmp,
+    };
+    // Through a string, so f32 values keep their short form (0.33).
+    serde_json::to_string(&out)
+        .ok()
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or(serde_json::Value::Null)
 }
 
 fn cmd_compare(a: &str, b: &str, json: bool) -> ExitCode {
@@ -533,14 +545,26 @@ fn cmd_query(
         }
     };
     if json {
-        println!(
-            "{}",
-            serde_json::json!({
-                "name": name,
-                "hits": hits,
-                "manifest_sha256": idx.manifest_sha256(),
-            })
-        );
+        // A struct, not `json!`: f32 scores print as written (0.33, not
+        // 0.33000001311302185).
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            name: &'a str,
+            hits: &'a [embargo::search::Hit],
+            manifest_sha256: &'a str,
+        }
+        let out = Out {
+            name,
+            hits: &hits,
+            manifest_sha256: idx.manifest_sha256(),
+        };
+        match serde_json::to_string(&out) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(1);
+            }
+        }
     } else {
         if hits.is_empty() {
             println!("no hit at threshold {threshold}");

@@ -182,3 +182,28 @@ fn sibling_companies_sharing_a_head_word_and_legal_form_are_not_hits() {
         "{hits:#?}"
     );
 }
+
+#[test]
+fn embargo_query_prints_hits_as_json_with_the_index_identity() {
+    let idx = index();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_embargo"))
+        .args(["query", "--index"])
+        .arg(idx.dir())
+        .args(["Владимир Путин", "--json", "--max-hits", "2"])
+        .output()
+        .expect("run embargo");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["hits"][0]["entity_id"], PUTIN);
+    assert_eq!(v["hits"][0]["score"], 1.0);
+    assert_eq!(v["manifest_sha256"], idx.manifest_sha256());
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_embargo"))
+        .args(["query", "x", "--threshold", "2"])
+        .output()
+        .expect("run embargo");
+    assert_eq!(bad.status.code(), Some(2));
+}

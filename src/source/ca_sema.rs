@@ -40,7 +40,8 @@
 //! - `Title` → attribute `title` (as written, often bilingual).
 
 use super::dates::{parse_dob, SlashOrder};
-use super::un_xml::{read_records, split_top_level, wrapped_in_parens, XmlNode};
+use super::un_xml::{split_top_level, wrapped_in_parens};
+use super::xml::{read_records, XmlNode};
 use super::{Format, Input, ParsedList};
 use crate::error::{Error, Result};
 use crate::model::{collapse_ws, list_ids, CountryRole, Entity, Kind, Name, NameStrength};

@@ -66,7 +66,8 @@ use std::collections::HashMap;
 
 use super::dates::{parse_date, parse_dob, SlashOrder};
 use super::input::decode_utf8_or_1252;
-use super::un_xml::{iso_date_prefix, read_records, wrapped_in_parens, XmlNode};
+use super::un_xml::wrapped_in_parens;
+use super::xml::{iso_date_prefix, read_records, XmlNode};
 use super::{Format, Input, ParsedList};
 use crate::error::{Error, Result};
 use crate::model::{

@@ -22,6 +22,7 @@
 
 pub mod dates;
 pub mod input;
+pub mod xml;
 
 pub mod au_dfat;
 pub mod ca_sema;

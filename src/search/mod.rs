@@ -59,8 +59,9 @@ pub const DEFAULT_THRESHOLD: f32 = 0.85;
 pub const DEFAULT_MAX_HITS: usize = 10;
 /// The most a query token and a list token can be alike by ways the index
 /// does not retrieve: an initial (0.5), a 3-letter vowel swap (0.8), a typo
-/// past the indexed deletion budget (at most 0.8).
-pub const UNRETRIEVED_SIM: f32 = 0.8;
+/// past the indexed deletion budget (at most 0.8), and tokens glued on a
+/// shared skeleton (0.9, or 0.93 for transliterated tokens).
+pub const UNRETRIEVED_SIM: f32 = 0.93;
 /// Token expansions a searcher keeps (then starts afresh).
 pub const EXPANSION_CACHE: usize = 100_000;
 /// Decoded list names a searcher keeps (then starts afresh).

@@ -174,7 +174,7 @@ pub struct Searcher<'i> {
     cache: HashMap<String, Vec<(u32, Via, f32)>>,
     /// Decoded tokens of list names scored before (names recur across
     /// queries through their common tokens).
-    names: HashMap<u32, std::rc::Rc<Vec<Token>>>,
+    names: HashMap<u32, std::sync::Arc<Vec<Token>>>,
     pub stats: Stats,
 }
 
@@ -450,7 +450,7 @@ impl<'i> Searcher<'i> {
                     if self.names.len() >= NAME_CACHE {
                         self.names.clear();
                     }
-                    let t = std::rc::Rc::new(idx.name_tokens(&nr)?);
+                    let t = std::sync::Arc::new(idx.name_tokens(&nr)?);
                     self.names.insert(nid, t.clone());
                     t
                 }

@@ -175,6 +175,8 @@ pub struct Searcher<'i> {
     /// Decoded tokens of list names scored before (names recur across
     /// queries through their common tokens).
     names: HashMap<u32, std::sync::Arc<Vec<Token>>>,
+    /// Whether token expansions are cached across queries.
+    token_cache: bool,
     pub stats: Stats,
 }
 
@@ -225,7 +227,17 @@ impl<'i> Searcher<'i> {
             index,
             cache: HashMap::new(),
             names: HashMap::new(),
+            token_cache: true,
             stats: Stats::default(),
+        }
+    }
+
+    /// Turns the per-searcher cache of token expansions on or off (on by
+    /// default; off only to measure what the cache saves).
+    pub fn set_token_cache(&mut self, on: bool) {
+        self.token_cache = on;
+        if !on {
+            self.cache.clear();
         }
     }
 
@@ -233,7 +245,7 @@ impl<'i> Searcher<'i> {
     /// token of that text can weigh (its frequency weight, or the largest
     /// role weight, 0.15, if that is more).
     fn expand(&mut self, t: &Token) -> Result<Vec<(u32, Via, f32)>> {
-        if let Some(v) = self.cache.get(&t.text) {
+        if let Some(v) = self.cache.get(&t.text).filter(|_| self.token_cache) {
             return Ok(v.clone());
         }
         let idx = self.index;
@@ -284,10 +296,12 @@ impl<'i> Searcher<'i> {
         }
         v.sort_unstable_by_key(|x| x.0);
         self.stats.terms += v.len();
-        if self.cache.len() >= EXPANSION_CACHE {
-            self.cache.clear();
+        if self.token_cache {
+            if self.cache.len() >= EXPANSION_CACHE {
+                self.cache.clear();
+            }
+            self.cache.insert(t.text.clone(), v.clone());
         }
-        self.cache.insert(t.text.clone(), v.clone());
         Ok(v)
     }
 

@@ -60,6 +60,7 @@ fn main() {
         }
         nid += 7;
     }
+    let n_listed = names.len();
     names.extend(innocents(&repo.join("../shared/data"), 3000));
     let mut s = embargo::search::Searcher::new(&idx);
     let opts = embargo::search::Options::default();
@@ -75,6 +76,7 @@ fn main() {
     }
     let mut lat = Vec::with_capacity(names.len());
     let mut scored = Vec::with_capacity(names.len());
+    let mut pre = Vec::with_capacity(names.len());
     let mut hits = 0usize;
     for n in &names {
         let q = embargo::search::Query {
@@ -85,10 +87,25 @@ fn main() {
         let h = s.screen(&q, &opts).expect("screen");
         lat.push(t.elapsed().as_secs_f64() * 1e6);
         scored.push(s.stats.scored);
+        pre.push(s.stats.prefiltered);
         hits += usize::from(!h.is_empty());
     }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    println!(
+        "mean latency: all {:.1} µs; listed names and typos {:.1} µs; innocents {:.1} µs",
+        mean(&lat),
+        mean(&lat[..n_listed]),
+        mean(&lat[n_listed..])
+    );
     lat.sort_by(f64::total_cmp);
     scored.sort_unstable();
+    pre.sort_unstable();
+    println!(
+        "names past the per-token bound p50 {}, p99 {}, max {}",
+        pre[pre.len() / 2],
+        pre[(pre.len() - 1) * 99 / 100],
+        pre[pre.len() - 1]
+    );
     let p = |v: &[f64], q: f64| v[((v.len() as f64 - 1.0) * q) as usize];
     println!(
         "{} queries ({} with hits): latency p50 {:.0} µs, p99 {:.0} µs, p99.9 {:.0} µs, max {:.0} µs; candidates scored p50 {}, p99 {}, max {}",

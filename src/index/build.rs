@@ -350,6 +350,11 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
             k.extend_from_slice(skeleton.as_bytes());
             key_pairs.push((k, tid));
         }
+        for v in format::vowel_swap_keys(text) {
+            let mut k = vec![key::VOWEL_SWAP];
+            k.extend_from_slice(&v);
+            key_pairs.push((k, tid));
+        }
         if skeleton.len() == 2 && transliterated_terms.contains(text.as_str()) {
             let mut k = vec![key::SHORT_SKELETON];
             k.extend_from_slice(skeleton.as_bytes());

@@ -22,8 +22,8 @@
 //!    an upper bound of the pair's similarity and L the most a list token
 //!    of that spelling can weigh), and `missed_i`, the most it can add
 //!    when it pairs by a way the index does not retrieve — an initial
-//!    (0.5, against a list token of weight 0.15), a 3-letter vowel swap
-//!    (0.8) — or not at all ([`unretrieved`]). A name matching
+//!    (0.5, against a list token of weight 0.15) — or not at all
+//!    ([`unretrieved`]). A name matching
 //!    the set S of query tokens can reach T only if
 //!    `Σ_S matched + Σ_other missed ≥ T·W_min`, where W_min is the query's
 //!    weight less what gluing two query tokens into one could remove. So
@@ -39,9 +39,9 @@
 //!    tokens first) skip this test.
 //!
 //! Only names passing both are scored. Every retrieval path of the scorer
-//! is indexed (exact spellings, deletion neighbours, skeletons — two-letter
-//! ones of transliterated terms too — phonetic codes, glued pairs exact and
-//! on their skeleton), so the pruning costs no recall; a test checks it
+//! is indexed (exact spellings, deletion neighbours, 3-letter vowel swaps,
+//! skeletons — two-letter ones of transliterated terms too — phonetic
+//! codes, glued pairs exact and on their skeleton), so the pruning costs no recall; a test checks it
 //! against scoring every name of an index.
 //! A hard cap ([`MAX_CANDIDATES`]; names ranked by their bound) stops
 //! pathological queries; hitting it is counted in [`Stats`], and the
@@ -70,7 +70,7 @@ use crate::analysis::weights::frequency_weight;
 use crate::analysis::{analyze, Role, Token};
 use crate::error::Result;
 use crate::index::build::{deletion_budget, deletions};
-use crate::index::format::{key, normalize_id};
+use crate::index::format::{key, normalize_id, vowel_swap_keys};
 use crate::index::{Index, TokenRef};
 use crate::model::{DateOfBirth, Entity, Kind, NameStrength, PartialDate};
 use crate::score::{
@@ -85,8 +85,6 @@ pub const DEFAULT_THRESHOLD: f32 = 0.85;
 pub const DEFAULT_MAX_HITS: usize = 10;
 /// How alike an initial and a word starting with it are (see `src/score`).
 const INITIAL_SIM: f32 = 0.5;
-/// How alike two 3-letter tokens differing in one vowel are (`src/score`).
-const VOWEL_SWAP_SIM: f32 = 0.8;
 /// The largest weight a role gives a list token (an initial's).
 const MAX_ROLE_WEIGHT: f32 = 0.15;
 /// Query tokens tracked per candidate name (bits of a u64 mask); tokens
@@ -266,19 +264,14 @@ impl Walk {
 }
 
 /// The most a query token can be alike a list token its expansion does not
-/// reach (module docs): an initial 0.5; a 3-letter vowel swap 0.8; legal
-/// forms meet only their own form, which is retrieved. Every other way two
-/// tokens meet is retrieved, so above 0.8 a name is a candidate as soon as
-/// it can be a hit.
+/// reach (module docs): an initial 0.5; legal forms meet only their own
+/// form, which is retrieved. Every other way two tokens meet is retrieved,
+/// so above 0.5 a name is a candidate as soon as it can be a hit.
 fn unretrieved(t: &Token) -> f32 {
     if t.role == Role::LegalForm {
         return 0.0;
     }
-    if t.spellings().any(|s| s.chars().count() == 3) {
-        VOWEL_SWAP_SIM
-    } else {
-        INITIAL_SIM
-    }
+    INITIAL_SIM
 }
 
 /// The cache key of a query token's expansion: everything it depends on.
@@ -393,6 +386,11 @@ impl<'i> Searcher<'i> {
             }
             if t.role == Role::LegalForm {
                 continue;
+            }
+            for v in vowel_swap_keys(s) {
+                for tid in idx.key_list(key::VOWEL_SWAP, &v)?.iter() {
+                    offer(tid, false);
+                }
             }
             // The deletion neighbourhood (the spelling itself included, so
             // a 3-letter token still finds 4-letter terms one insertion

@@ -21,11 +21,13 @@
 pub mod analysis;
 pub mod error;
 pub mod eval;
+pub mod ffi;
 pub mod index;
 pub mod model;
 pub mod normalize;
 pub mod score;
 pub mod search;
+pub mod server;
 pub mod source;
 
 pub use error::{Error, ErrorKind, Result};

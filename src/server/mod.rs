@@ -22,6 +22,7 @@
 //! ```
 
 pub mod cli;
+pub mod client;
 pub mod metrics;
 pub mod pool;
 pub mod request;

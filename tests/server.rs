@@ -633,3 +633,26 @@ fn lists_describe_the_serving_index() {
     assert_eq!(h["status"], "ok");
     assert_eq!(h["manifest_sha256"], v["manifest_sha256"]);
 }
+
+#[test]
+fn connections_past_the_limit_wait_instead_of_piling_up() {
+    let s = start(Config {
+        max_connections: 2,
+        ..config(index_a())
+    });
+    let mut held: Vec<Conn> = (0..2)
+        .map(|_| {
+            let mut c = Conn::connect(s.addr(), Duration::from_secs(10)).unwrap();
+            assert_eq!(c.request("GET", "/healthz", b"").unwrap().status, 200);
+            c
+        })
+        .collect();
+    // A third connection is not served while both are held...
+    let mut third = Conn::connect(s.addr(), Duration::from_millis(300)).unwrap();
+    assert!(third.request("GET", "/healthz", b"").is_err());
+    // ...and new ones are once connections close.
+    drop(held.pop());
+    drop(third);
+    let mut fourth = Conn::connect(s.addr(), Duration::from_secs(10)).unwrap();
+    assert_eq!(fourth.request("GET", "/healthz", b"").unwrap().status, 200);
+}

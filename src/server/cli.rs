@@ -28,7 +28,7 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 64)]
     pub queue: usize,
     /// Per-request timeout in milliseconds (504 past it).
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = 5000)]
     pub timeout_ms: u64,
     /// Largest request body in bytes (413 past it).
     #[arg(long, default_value_t = 1 << 20)]
@@ -36,6 +36,9 @@ pub struct ServeArgs {
     /// Most queries in one batch (413 past it).
     #[arg(long, default_value_t = 1000)]
     pub max_batch: usize,
+    /// Connections held open at once (more wait in the kernel's backlog).
+    #[arg(long, default_value_t = 1024)]
+    pub max_connections: usize,
 }
 
 impl ServeArgs {
@@ -56,6 +59,7 @@ impl ServeArgs {
                 max_batch: self.max_batch,
                 ..Limits::default()
             },
+            max_connections: self.max_connections.max(1),
             ..d
         }
     }

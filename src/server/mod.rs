@@ -23,6 +23,7 @@
 
 pub mod cli;
 pub mod client;
+pub mod conns;
 pub mod metrics;
 pub mod pool;
 pub mod request;
@@ -61,6 +62,8 @@ pub struct Config {
     /// Per-request deadline, from the request's arrival to its answer.
     pub timeout: Duration,
     pub limits: Limits,
+    /// Connections held open at once; more wait in the kernel's backlog.
+    pub max_connections: usize,
     /// Handle SIGHUP (reload), SIGINT and SIGTERM (graceful stop).
     pub signals: bool,
 }
@@ -76,8 +79,9 @@ impl Default for Config {
             workers: cores,
             queue: 64,
             io_threads: cores.min(4),
-            timeout: Duration::from_secs(2),
+            timeout: Duration::from_secs(5),
             limits: Limits::default(),
+            max_connections: 1024,
             signals: false,
         }
     }
@@ -137,6 +141,7 @@ impl Server {
         let pool = Pool::new(config.workers, config.queue)
             .map_err(|e| io_err("cannot start the screening threads".into(), e))?;
         let signals = config.signals;
+        let listener = conns::Limited::new(listener, config.max_connections);
         let state = Arc::new(AppState {
             live,
             pool,
@@ -145,7 +150,8 @@ impl Server {
             started: Instant::now(),
         });
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
-        let app = routes::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let app =
+            routes::router(state.clone()).into_make_service_with_connect_info::<conns::Peer>();
         let st = state.clone();
         let thread = std::thread::Builder::new()
             .name("embargo-serve".into())

@@ -201,3 +201,89 @@ fn run(searcher: &mut Searcher<'_>, job: Job) -> bool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::{Options, Query};
+    use crate::server::swap::tiny_index;
+
+    fn item(name: &str) -> Item {
+        Item {
+            id: None,
+            query: Query {
+                name: name.to_string(),
+                ..Query::default()
+            },
+            options: Options::default(),
+        }
+    }
+
+    fn job(index: &Arc<Index>, names: &[&str]) -> (Job, oneshot::Receiver<Outcome>) {
+        let (reply, rx) = oneshot::channel();
+        let job = Job {
+            index: index.clone(),
+            kind: ScreenKind::One,
+            items: names.iter().map(|n| item(n)).collect(),
+            deadline: Instant::now() + Duration::from_secs(60),
+            reply,
+        };
+        (job, rx)
+    }
+
+    #[test]
+    fn a_job_comes_back_rendered() {
+        let dir = tiny_index("pool", &["Vladimir Putin"]);
+        let index = Arc::new(Index::open(&dir).unwrap());
+        let pool = Pool::new(1, 4).unwrap();
+        let (j, rx) = job(&index, &["Vladimir Putin"]);
+        pool.submit(j).unwrap();
+        match rx.blocking_recv().unwrap() {
+            Outcome::Done { body, names, hits } => {
+                assert_eq!((names, hits), (1, 1));
+                let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                assert_eq!(v["manifest_sha256"], index.manifest_sha256());
+                assert_eq!(v["hits"][0]["entity_id"], "test:0");
+            }
+            other => panic!("{other:?}"),
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_full_queue_refuses_at_once() {
+        let dir = tiny_index("pool-full", &["Vladimir Putin"]);
+        let index = Arc::new(Index::open(&dir).unwrap());
+        let pool = Pool::new(1, 1).unwrap();
+        let many = vec!["Vladimir Putin"; 2000];
+        let mut refused = 0;
+        let mut receivers = Vec::new();
+        for _ in 0..5 {
+            let (j, rx) = job(&index, &many);
+            match pool.submit(j) {
+                Ok(()) => receivers.push(rx),
+                Err(r) => {
+                    assert_eq!(r, Refused::Full);
+                    refused += 1;
+                }
+            }
+        }
+        // One job screening, one queued, the rest refused.
+        assert!(refused >= 3, "{refused} refused");
+        assert!(pool.queued() <= pool.capacity());
+        drop(receivers); // the workers skip jobs nobody waits for
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_past_deadline_times_out() {
+        let dir = tiny_index("pool-late", &["Vladimir Putin"]);
+        let index = Arc::new(Index::open(&dir).unwrap());
+        let pool = Pool::new(1, 4).unwrap();
+        let (mut j, rx) = job(&index, &["Vladimir Putin"]);
+        j.deadline = Instant::now() - Duration::from_millis(1);
+        pool.submit(j).unwrap();
+        assert!(matches!(rx.blocking_recv().unwrap(), Outcome::TimedOut));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

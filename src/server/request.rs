@@ -455,45 +455,61 @@ pub struct Record<'a> {
     pub manifest_sha256: Option<&'a str>,
 }
 
-/// A batch answer: `{"results": [...], "manifest_sha256"}`.
-#[derive(Debug, serde::Serialize)]
-struct BatchAnswer<'a> {
-    results: Vec<Record<'a>>,
-    manifest_sha256: &'a str,
-}
-
-/// The JSON answer to a screening request: one record, or a batch
-/// envelope, stamped with the hash of the index that answered.
+/// The JSON of screened queries: for one party the whole record, stamped
+/// with the hash of the index that answered; for (a slice of) a batch the
+/// records separated by commas, which [`batch_envelope`] joins.
 pub fn render(
-    screen_kind: &ScreenKind,
+    kind: &ScreenKind,
     items: &[Item],
     hits: &[Vec<Hit>],
     manifest_sha256: &str,
 ) -> serde_json::Result<Vec<u8>> {
-    match screen_kind {
-        ScreenKind::One => match items.iter().zip(hits).next() {
-            Some((it, h)) => serde_json::to_vec(&Record {
+    let record =
+        |it: &'_ Item, h: &'_ [Hit], sha: Option<&'_ str>| -> serde_json::Result<Vec<u8>> {
+            serde_json::to_vec(&Record {
                 id: it.id.as_deref(),
                 name: &it.query.name,
                 hits: h,
-                manifest_sha256: Some(manifest_sha256),
-            }),
-            None => serde_json::to_vec(&serde_json::json!({})),
+                manifest_sha256: sha,
+            })
+        };
+    match kind {
+        ScreenKind::One => match items.iter().zip(hits).next() {
+            Some((it, h)) => record(it, h, Some(manifest_sha256)),
+            None => Ok(b"{}".to_vec()),
         },
-        ScreenKind::Batch => serde_json::to_vec(&BatchAnswer {
-            results: items
-                .iter()
-                .zip(hits)
-                .map(|(it, h)| Record {
-                    id: it.id.as_deref(),
-                    name: &it.query.name,
-                    hits: h,
-                    manifest_sha256: None,
-                })
-                .collect(),
-            manifest_sha256,
-        }),
+        ScreenKind::Batch => {
+            let mut out = Vec::with_capacity(items.len() * 256);
+            for (i, (it, h)) in items.iter().zip(hits).enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(&record(it, h, None)?);
+            }
+            Ok(out)
+        }
     }
+}
+
+/// A batch answer, `{"results": [...], "manifest_sha256"}`, from the
+/// rendered slices of its records, in order.
+pub fn batch_envelope(parts: &[Vec<u8>], manifest_sha256: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum::<usize>() + 128);
+    out.extend_from_slice(b"{\"results\":[");
+    for (i, p) in parts.iter().filter(|p| !p.is_empty()).enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(p);
+    }
+    out.extend_from_slice(b"],\"manifest_sha256\":");
+    out.extend_from_slice(
+        serde_json::to_string(manifest_sha256)
+            .unwrap_or_else(|_| "\"\"".into())
+            .as_bytes(),
+    );
+    out.push(b'}');
+    out
 }
 
 /// Whether a request was one party or a batch (its answer's shape).
@@ -624,6 +640,26 @@ mod tests {
             parse_screen(&big, &limits).unwrap_err().code,
             "body_too_large"
         );
+    }
+
+    #[test]
+    fn a_batch_answer_is_joined_from_slices_in_order() {
+        let Ok(Screen::Batch(items)) =
+            parse(r#"{"queries": [{"id": "a", "name": "x"}, {"name": "y"}, {"name": "z"}]}"#)
+        else {
+            panic!()
+        };
+        let none: Vec<Vec<Hit>> = vec![vec![]; 3];
+        let p1 = render(&ScreenKind::Batch, &items[..2], &none[..2], "h").unwrap();
+        let p2 = render(&ScreenKind::Batch, &items[2..], &none[2..], "h").unwrap();
+        let v: serde_json::Value =
+            serde_json::from_slice(&batch_envelope(&[p1, vec![], p2], "h")).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"results": [{"id": "a", "name": "x", "hits": []}, {"name": "y", "hits": []}, {"name": "z", "hits": []}], "manifest_sha256": "h"})
+        );
+        let empty: serde_json::Value = serde_json::from_slice(&batch_envelope(&[], "h")).unwrap();
+        assert_eq!(empty["results"], serde_json::json!([]));
     }
 
     #[test]

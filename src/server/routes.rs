@@ -28,9 +28,12 @@ use axum::Router;
 use serde::Serialize;
 use tokio::sync::oneshot;
 
+use super::conns::Peer;
 use super::metrics::Gauges;
 use super::pool::{Job, Outcome, Refused};
-use super::request::{parse_json, parse_screen, too_large, RequestError};
+use super::request::{
+    batch_envelope, parse_json, parse_screen, too_large, RequestError, ScreenKind,
+};
 use super::AppState;
 
 type St = State<Arc<AppState>>;
@@ -175,22 +178,39 @@ async fn screen_inner(st: &AppState, req: Request, t0: Instant) -> Result<Respon
     let (kind, items) = parse_screen(&body, limits)?.into_parts();
     drop(body);
     let index = st.live.current();
-    let (tx, rx) = oneshot::channel();
-    let job = Job {
-        index,
-        kind,
-        items,
-        deadline,
-        reply: tx,
+    let sha = index.manifest_sha256().to_string();
+    // A batch is cut into one slice per worker (16 names at least), so
+    // its names screen in parallel; each slice is one job in the queue.
+    let slices = match kind {
+        ScreenKind::One => 1,
+        ScreenKind::Batch => st.config.workers.min(items.len().div_ceil(16)),
     };
-    st.pool.submit(job).map_err(|r| match r {
-        Refused::Full => RequestError::new(
-            503,
-            "overloaded",
-            "the screening queue is full: retry shortly",
-        ),
-        Refused::Closed => RequestError::new(503, "shutting_down", "the server is stopping"),
-    })?;
+    let per = items.len().div_ceil(slices.max(1)).max(1);
+    let mut items = items;
+    let mut waiting = Vec::with_capacity(slices);
+    while !items.is_empty() {
+        let rest = items.split_off(per.min(items.len()));
+        let (tx, rx) = oneshot::channel();
+        let job = Job {
+            index: index.clone(),
+            kind,
+            items: std::mem::replace(&mut items, rest),
+            deadline,
+            reply: tx,
+        };
+        // A refused slice drops the receivers of the queued ones, which
+        // the workers then skip.
+        st.pool.submit(job).map_err(|r| match r {
+            Refused::Full => RequestError::new(
+                503,
+                "overloaded",
+                "the screening queue is full: retry shortly",
+            ),
+            Refused::Closed => RequestError::new(503, "shutting_down", "the server is stopping"),
+        })?;
+        waiting.push(rx);
+    }
+    drop(index);
     let timed_out = || {
         RequestError::new(
             504,
@@ -201,19 +221,40 @@ async fn screen_inner(st: &AppState, req: Request, t0: Instant) -> Result<Respon
             ),
         )
     };
-    match tokio::time::timeout_at(deadline.into(), rx).await {
-        Err(_) | Ok(Ok(Outcome::TimedOut)) => Err(timed_out()),
-        Ok(Err(_)) => Err(RequestError::new(
-            500,
-            "internal",
-            "the screening worker went away",
-        )),
-        Ok(Ok(Outcome::Failed(m))) => Err(RequestError::new(500, "screening_failed", m)),
-        Ok(Ok(Outcome::Done { body, names, hits })) => {
-            st.metrics.screened(names, hits);
-            Ok(json_response(200, body))
+    let mut parts = Vec::with_capacity(waiting.len());
+    let (mut names, mut hits) = (0, 0);
+    for rx in waiting {
+        match tokio::time::timeout_at(deadline.into(), rx).await {
+            Err(_) | Ok(Ok(Outcome::TimedOut)) => return Err(timed_out()),
+            Ok(Err(_)) => {
+                return Err(RequestError::new(
+                    500,
+                    "internal",
+                    "the screening worker went away",
+                ))
+            }
+            Ok(Ok(Outcome::Failed(m))) => {
+                return Err(RequestError::new(500, "screening_failed", m))
+            }
+            Ok(Ok(Outcome::Done {
+                body,
+                names: n,
+                hits: h,
+            })) => {
+                parts.push(body);
+                names += n;
+                hits += h;
+            }
         }
     }
+    st.metrics.screened(names, hits);
+    Ok(json_response(
+        200,
+        match kind {
+            ScreenKind::One => parts.pop().unwrap_or_default(),
+            ScreenKind::Batch => batch_envelope(&parts, &sha),
+        },
+    ))
 }
 
 /// Days from 1970-01-01 to a civil date (Howard Hinnant's algorithm).
@@ -374,7 +415,7 @@ async fn metrics(State(st): St) -> Response {
 
 async fn reload(
     State(st): St,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
     req: Request,
 ) -> Response {
     let (status, resp) = match reload_inner(&st, peer, req).await {

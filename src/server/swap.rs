@@ -121,3 +121,60 @@ impl Live {
         })
     }
 }
+
+/// A tiny index of the given names, built into a fresh temporary folder
+/// (for the unit tests of the server modules).
+#[cfg(test)]
+pub(crate) fn tiny_index(tag: &str, names: &[&str]) -> PathBuf {
+    use crate::model::{Entity, Kind, Name, NameStrength};
+    let mut list = crate::source::ParsedList::new(
+        "test",
+        crate::source::Format::OpenSanctionsJson,
+        Path::new("<test>"),
+    );
+    list.files.clear();
+    for (i, n) in names.iter().enumerate() {
+        let mut e = Entity::new("test", i.to_string(), Kind::Person);
+        e.add_name(Name::new(n, NameStrength::Primary));
+        list.entities.push(e);
+    }
+    let dir = std::env::temp_dir().join(format!(
+        "embargo-unit-{tag}-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    crate::index::build(&[list], &dir).expect("build a tiny index");
+    dir
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reload_swaps_in_a_new_index_and_keeps_the_old_one_on_failure() {
+        let a = tiny_index("swap-a", &["Vladimir Putin"]);
+        let b = tiny_index("swap-b", &["Acme Trading"]);
+        let live = Live::open(Source::Dir(a.clone())).unwrap();
+        let sha_a = live.current().manifest_sha256().to_string();
+        let held = live.current();
+
+        let r = live.reload(Some(&b)).unwrap();
+        assert!(r.changed);
+        assert_eq!(r.previous, sha_a);
+        assert_eq!(live.current().manifest_sha256(), r.current);
+        // A request still holding the old snapshot keeps it intact.
+        assert_eq!(held.manifest_sha256(), sha_a);
+
+        assert!(live.reload(Some(Path::new("/nonexistent"))).is_err());
+        assert_eq!(live.current().manifest_sha256(), r.current);
+
+        // No path: the configured source again.
+        let back = live.reload(None).unwrap();
+        assert_eq!(back.current, sha_a);
+        assert!(!live.reload(None).unwrap().changed);
+        let _ = std::fs::remove_dir_all(a);
+        let _ = std::fs::remove_dir_all(b);
+    }
+}

@@ -307,6 +307,7 @@ pub fn parse_kind(s: &str) -> Option<Kind> {
 /// → the value matched exactly against the lists (a leading `type:` word is
 /// dropped: identifiers match on their value).
 fn id_value(s: &str) -> &str {
+    let s = s.trim();
     match s.split_once(':') {
         Some((t, v))
             if !t.is_empty()
@@ -316,7 +317,7 @@ fn id_value(s: &str) -> &str {
         {
             v.trim()
         }
-        _ => s.trim(),
+        _ => s,
     }
 }
 

@@ -1,6 +1,6 @@
 //! Loopback load test of `embargo serve` (harness = false):
 //!
-//! `cargo bench --bench load [-- --secs S] [--rates 1000,2000] [--no-swaps]`
+//! `cargo bench --bench load [-- --secs S] [--rates 1000,2000] [--no-swaps] [--small] [--workers N]`
 //!
 //! 1. Serves the bundled default index in-process on 127.0.0.1 (port 0).
 //! 2. Saturation: 4 keep-alive connections send single-name requests back
@@ -284,6 +284,47 @@ fn steady(
     (out.into_inner().unwrap(), t0.elapsed())
 }
 
+/// The server's own latency histogram (`/metrics`): (upper bound, count).
+fn scrape(addr: std::net::SocketAddr) -> Vec<(f64, u64)> {
+    let text = Conn::connect(addr, Duration::from_secs(10))
+        .and_then(|mut c| c.request("GET", "/metrics", b""))
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .unwrap_or_default();
+    text.lines()
+        .filter_map(|l| l.strip_prefix("embargo_screen_latency_seconds_bucket{le=\""))
+        .filter_map(|l| {
+            let (le, n) = l.split_once("\"} ")?;
+            let le = if le == "+Inf" {
+                f64::INFINITY
+            } else {
+                le.parse().ok()?
+            };
+            Some((le, n.trim().parse().ok()?))
+        })
+        .collect()
+}
+
+/// Bucket bounds of the server-side p50 and p99 between two scrapes.
+fn server_side(before: &[(f64, u64)], after: &[(f64, u64)]) -> String {
+    let d: Vec<(f64, u64)> = after
+        .iter()
+        .zip(before.iter().map(|b| b.1).chain(std::iter::repeat(0)))
+        .map(|(&(le, n), b)| (le, n.saturating_sub(b)))
+        .collect();
+    let total = d.last().map(|x| x.1).unwrap_or(0);
+    let q = |p: f64| {
+        d.iter()
+            .find(|x| x.1 as f64 >= p * total as f64)
+            .map(|x| x.0 * 1e3)
+            .unwrap_or(f64::NAN)
+    };
+    format!(
+        "server-side (handler) p50 <= {} ms, p99 <= {} ms",
+        q(0.5),
+        q(0.99)
+    )
+}
+
 /// A swap as the swapper saw it: the index was stored between `lo` and `hi`.
 struct Swap {
     lo: Instant,
@@ -320,16 +361,28 @@ fn main() {
     std::fs::create_dir_all(&tmp).expect("tmp");
 
     // Index A: the default; B: the bundled lists less Canada's; C: corrupt.
-    let a = default_index().expect("default index");
-    let a_dir = a.dir().to_path_buf();
+    // With --small (to see the service's own costs under a fast matcher):
+    // A: the BIS Denied Persons and UN lists; B: the BIS list alone.
+    let small = args.iter().any(|a| a == "--small");
     let lists = embargo::index::bundled_lists_dir();
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&lists)
         .expect("bundled lists")
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.is_dir() && !p.ends_with("ca-sema"))
+        .filter(|p| p.is_dir())
+        .filter(|p| !small || p.ends_with("us-bis-dpl"))
+        .filter(|p| small || !p.ends_with("ca-sema"))
         .collect();
     paths.sort();
+    let a = if small {
+        let found = embargo::source::read_paths(&[lists.join("us-bis-dpl"), lists.join("un-sc")]);
+        let dir = tmp.join("a");
+        embargo::index::build(&found.lists, &dir).expect("build A");
+        Index::open(&dir).expect("open A")
+    } else {
+        default_index().expect("default index")
+    };
+    let a_dir = a.dir().to_path_buf();
     let t = Instant::now();
     let found = embargo::source::read_paths(&paths);
     let b_dir = tmp.join("b");
@@ -358,10 +411,16 @@ fn main() {
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2);
+    let workers: usize = args
+        .iter()
+        .position(|a| a == "--workers")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(cores);
     let cfg = Config {
         listen: "127.0.0.1:0".parse().expect("addr"),
         source: Source::Dir(a_dir.clone()),
-        workers: cores,
+        workers,
         queue: 256,
         io_threads: 1,
         timeout: Duration::from_secs(5),
@@ -410,8 +469,10 @@ fn main() {
 
     let (hz, wall) = saturate_on(addr, "GET", "/healthz", &[Vec::new()], 4, secs / 2.0);
     summarize("GET /healthz, 4 conns", &hz, wall);
+    let before = scrape(addr);
     let (sat, wall) = saturate(addr, &bodies, 4, secs);
     summarize("saturation, 4 conns", &sat, wall);
+    println!("{:<22} {}", "", server_side(&before, &scrape(addr)));
 
     // The swapper: 10 reloads over the two steady phases, one corrupt.
     let plan: Vec<(PathBuf, bool)> = vec![
@@ -482,8 +543,10 @@ fn main() {
             log
         });
         for &rate in &rates {
+            let before = scrape(addr);
             let (seen, wall) = steady(addr, &bodies, 8, rate, secs);
             summarize(&format!("steady {rate:.0}/s, 8 conns"), &seen, wall);
+            println!("{:<22} {}", "", server_side(&before, &scrape(addr)));
             results.extend(seen);
         }
         done.store(true, Ordering::Relaxed);

@@ -503,6 +503,7 @@ fn tampered_copy(src: &Path, name: &str, edit: impl Fn(&mut Value), flip: bool) 
     dir
 }
 
+#[cfg(unix)]
 #[test]
 fn live_swaps_fail_no_request_and_refuse_bad_indexes() {
     let (a, b) = (index_a().to_path_buf(), index_b().to_path_buf());
@@ -655,4 +656,60 @@ fn connections_past_the_limit_wait_instead_of_piling_up() {
     drop(third);
     let mut fourth = Conn::connect(s.addr(), Duration::from_secs(10)).unwrap();
     assert_eq!(fourth.request("GET", "/healthz", b"").unwrap().status, 200);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_serve_command_reloads_on_sighup_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let (a, b) = (index_a().to_path_buf(), index_b().to_path_buf());
+    let link = std::env::temp_dir().join(format!("embargo-srv-hup-{}", std::process::id()));
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(&a, &link).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_embargo"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--index"])
+        .arg(&link)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start embargo serve");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    // "embargo serve: listening on http://127.0.0.1:PORT — ..."
+    let addr: std::net::SocketAddr = first
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {first:?}"));
+    let sha = |addr| {
+        Conn::connect(addr, Duration::from_secs(30))
+            .and_then(|mut c| c.request("POST", "/v1/screen", br#"{"name": "x"}"#))
+            .unwrap()
+            .json()["manifest_sha256"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(sha(addr), manifest_sha(&a));
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(&b, &link).unwrap();
+    let kill = |sig: &str| {
+        assert!(Command::new("kill")
+            .args([sig, &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success())
+    };
+    kill("-HUP");
+    let line = lines.next().unwrap().unwrap();
+    assert!(
+        line.contains("SIGHUP") && line.contains(&manifest_sha(&b)),
+        "{line}"
+    );
+    assert_eq!(sha(addr), manifest_sha(&b));
+    kill("-TERM");
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let _ = std::fs::remove_file(&link);
 }

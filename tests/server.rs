@@ -713,3 +713,21 @@ fn the_serve_command_reloads_on_sighup_and_stops_on_sigterm() {
     assert!(status.success(), "{status:?}");
     let _ = std::fs::remove_file(&link);
 }
+
+#[test]
+fn idle_connections_are_closed_after_the_idle_timeout() {
+    let s = start(Config {
+        idle_timeout: Duration::from_millis(200),
+        ..config(index_a())
+    });
+    let mut c = Conn::connect(s.addr(), Duration::from_secs(10)).unwrap();
+    assert_eq!(c.request("GET", "/healthz", b"").unwrap().status, 200);
+    std::thread::sleep(Duration::from_millis(800));
+    // The server has hung up: the next request on this connection fails.
+    assert!(c.request("GET", "/healthz", b"").is_err());
+    // A trickling client is cut off too.
+    let mut t = Conn::connect(s.addr(), Duration::from_secs(10)).unwrap();
+    t.send_raw(b"GET /healthz HTTP/1.1\r\n").unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(t.send_raw(b"Host: x\r\n\r\n").is_err() || t.read_reply().is_err());
+}

@@ -39,6 +39,9 @@ pub struct ServeArgs {
     /// Connections held open at once (more wait in the kernel's backlog).
     #[arg(long, default_value_t = 1024)]
     pub max_connections: usize,
+    /// Close a connection that sends nothing for this many seconds.
+    #[arg(long, default_value_t = 60)]
+    pub idle_timeout_s: u64,
 }
 
 impl ServeArgs {
@@ -60,6 +63,7 @@ impl ServeArgs {
                 ..Limits::default()
             },
             max_connections: self.max_connections.max(1),
+            idle_timeout: Duration::from_secs(self.idle_timeout_s.max(1)),
             ..d
         }
     }

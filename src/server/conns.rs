@@ -1,7 +1,10 @@
 //! A listener that holds at most a fixed number of connections open: past
 //! the limit it stops accepting (new connections wait in the kernel's
 //! backlog) instead of taking on more sockets and buffers without bound.
+//! A connection that sends nothing for the idle timeout is closed, so idle
+//! or trickling clients (slowloris) cannot hold the slots forever.
 
+use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -11,18 +14,21 @@ use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::{Duration, Instant, Sleep};
 
 /// A TCP listener with a connection limit.
 pub struct Limited {
     inner: TcpListener,
     permits: Arc<Semaphore>,
+    idle: Duration,
 }
 
 impl Limited {
-    pub fn new(inner: TcpListener, max_connections: usize) -> Limited {
+    pub fn new(inner: TcpListener, max_connections: usize, idle: Duration) -> Limited {
         Limited {
             inner,
             permits: Arc::new(Semaphore::new(max_connections.max(1))),
+            idle,
         }
     }
 }
@@ -31,6 +37,9 @@ impl Limited {
 pub struct Conn {
     io: TcpStream,
     _permit: OwnedSemaphorePermit,
+    idle: Duration,
+    /// When a read still waiting for bytes gives up.
+    deadline: Pin<Box<Sleep>>,
 }
 
 impl axum::serve::Listener for Limited {
@@ -51,6 +60,8 @@ impl axum::serve::Listener for Limited {
                         Conn {
                             io,
                             _permit: permit,
+                            idle: self.idle,
+                            deadline: Box::pin(tokio::time::sleep(self.idle)),
                         },
                         addr,
                     );
@@ -73,7 +84,21 @@ impl AsyncRead for Conn {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
+        let this = self.get_mut();
+        match Pin::new(&mut this.io).poll_read(cx, buf) {
+            Poll::Pending => match this.deadline.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "connection idle past the timeout",
+                ))),
+                Poll::Pending => Poll::Pending,
+            },
+            ready => {
+                let next = Instant::now() + this.idle;
+                this.deadline.as_mut().reset(next);
+                ready
+            }
+        }
     }
 }
 

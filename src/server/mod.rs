@@ -64,6 +64,8 @@ pub struct Config {
     pub limits: Limits,
     /// Connections held open at once; more wait in the kernel's backlog.
     pub max_connections: usize,
+    /// A connection that sends nothing this long is closed.
+    pub idle_timeout: Duration,
     /// Handle SIGHUP (reload), SIGINT and SIGTERM (graceful stop).
     pub signals: bool,
 }
@@ -82,6 +84,7 @@ impl Default for Config {
             timeout: Duration::from_secs(5),
             limits: Limits::default(),
             max_connections: 1024,
+            idle_timeout: Duration::from_secs(60),
             signals: false,
         }
     }
@@ -141,7 +144,7 @@ impl Server {
         let pool = Pool::new(config.workers, config.queue)
             .map_err(|e| io_err("cannot start the screening threads".into(), e))?;
         let signals = config.signals;
-        let listener = conns::Limited::new(listener, config.max_connections);
+        let listener = conns::Limited::new(listener, config.max_connections, config.idle_timeout);
         let state = Arc::new(AppState {
             live,
             pool,

@@ -97,6 +97,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve screening over HTTP (JSON): POST /v1/screen, GET /v1/lists,
+    /// GET /healthz, GET /metrics, POST /v1/admin/reload.
+    Serve(embargo::server::cli::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -158,6 +161,7 @@ fn main() -> ExitCode {
                 json,
             ),
         },
+        Command::Serve(args) => args.run(),
     }
 }
 

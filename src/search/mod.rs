@@ -299,7 +299,8 @@ fn rank(e: &mut Expansion, thr: f32, w: f32) {
             .iter()
             .map(|r| (r.sim * w + r.listed * (r.sim - thr).max(0.0), r.tid)),
     );
-    e.ranked.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+    e.ranked
+        .sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
     e.ranked_for = (thr, w);
 }
 
@@ -499,7 +500,10 @@ impl<'i> Searcher<'i> {
                 glued.extend(idx.key_list(key::GLUED, s.as_bytes())?.iter());
             }
             if t.skeleton.len() >= 5 {
-                glued.extend(idx.key_list(key::GLUED_SKELETON, t.skeleton.as_bytes())?.iter());
+                glued.extend(
+                    idx.key_list(key::GLUED_SKELETON, t.skeleton.as_bytes())?
+                        .iter(),
+                );
             }
         }
         let mut postings = 0;

@@ -97,6 +97,19 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Entities added, removed and changed (with the fields that differ)
+    /// between two indexes.
+    Diff {
+        /// The older index folder.
+        #[arg(long)]
+        old: PathBuf,
+        /// The newer index folder.
+        #[arg(long)]
+        new: PathBuf,
+        /// One JSON object on stdout (ids only).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -158,6 +171,15 @@ fn main() -> ExitCode {
                 json,
             ),
         },
+        Command::Diff { old, new, json } => {
+            match embargo::delta::run_diff(&old, &new, json, &mut std::io::stdout().lock()) {
+                Ok(_) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
     }
 }
 

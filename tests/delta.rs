@@ -486,3 +486,97 @@ fn embargo_rescreen_writes_one_line_per_record_and_a_stamp() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+// ---- the nightly recipe, end to end against a local server ----
+
+#[path = "support/http_server.rs"]
+mod http_server;
+
+#[test]
+fn the_nightly_script_fetches_builds_diffs_and_rescreens() {
+    use http_server::{Reply, Server};
+    if Command::new("bash").arg("--version").output().is_err() {
+        eprintln!("note: bash is absent: skipping the nightly script test");
+        return;
+    }
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let cons = std::fs::read(repo.join("data/lists/ofac-cons/2025-12-19/cons_prim.csv")).unwrap();
+    // Yesterday's list lacked the last 12 entries.
+    let text = String::from_utf8_lossy(&cons).to_string();
+    let mut yesterday: String = text.split_inclusive("\r\n").take(430).collect();
+    yesterday.push('\u{1a}');
+    let last_name = {
+        let line = text.split("\r\n").nth(436).unwrap();
+        line.split('"').nth(1).unwrap().to_string()
+    };
+    let server = Server::start();
+    server.script(
+        "/cons_prim.csv",
+        vec![
+            Reply::ok(yesterday.into_bytes()).with_etag("d1"),
+            Reply::ok(cons.clone()).with_etag("d2"),
+        ],
+    );
+    let work = tmp("nightly");
+    std::fs::create_dir_all(&work).unwrap();
+    let sources = work.join("sources.toml");
+    std::fs::write(
+        &sources,
+        format!(
+            "retries = 0\n[[source]]\nid = \"ofac-cons\"\nurl = \"{}\"\nfile = \"cons_prim.csv\"\n",
+            server.url("/cons_prim.csv")
+        ),
+    )
+    .unwrap();
+    let customers = work.join("customers.csv");
+    std::fs::write(
+        &customers,
+        format!("id,name\nc-1,John Smith\nc-2,\"{last_name}\"\n"),
+    )
+    .unwrap();
+    let run = || {
+        Command::new("bash")
+            .arg(repo.join("scripts/nightly.sh"))
+            .arg(work.join("w"))
+            .arg(&customers)
+            .env("EMBARGO", env!("CARGO_BIN_EXE_embargo"))
+            .env("EMBARGO_SOURCES", &sources)
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stdout)
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1100)); // a new run stamp
+    let second = run();
+    let out = String::from_utf8_lossy(&second.stdout);
+    assert_eq!(second.status.code(), Some(0), "{out}");
+    assert!(out.contains("12 added, 0 removed, 0 changed"), "{out}");
+    let runs: Vec<PathBuf> = {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(work.join("w/runs"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        v.sort();
+        v
+    };
+    let delta = std::fs::read_to_string(runs.last().unwrap().join("delta.jsonl")).unwrap();
+    let lines: Vec<serde_json::Value> = delta
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["hits"], serde_json::json!([]));
+    assert_eq!(lines[1]["hits"][0]["change"], "added", "{delta}");
+    // A third night with nothing new: 304, no build, no rescreen.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let third = run();
+    let out = String::from_utf8_lossy(&third.stdout);
+    assert_eq!(third.status.code(), Some(0), "{out}");
+    assert!(out.contains("nothing to rescreen"), "{out}");
+}

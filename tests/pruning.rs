@@ -138,7 +138,11 @@ fn screening_finds_every_hit_that_scoring_every_name_finds() {
                     "{q} @ {threshold}: {id} scores {s} when every name is scored, screening gives {g:?}"
                 );
             }
-            assert_eq!(got.len(), want.len(), "{q} @ {threshold}: {got:?} vs {want:?}");
+            assert_eq!(
+                got.len(),
+                want.len(),
+                "{q} @ {threshold}: {got:?} vs {want:?}"
+            );
             hits_checked += want.len();
         }
     }

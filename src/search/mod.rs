@@ -498,7 +498,10 @@ impl<'i> Searcher<'i> {
                 glued.extend(idx.key_list(key::GLUED, s.as_bytes())?.iter());
             }
             if t.skeleton.len() >= 5 {
-                glued.extend(idx.key_list(key::GLUED_SKELETON, t.skeleton.as_bytes())?.iter());
+                glued.extend(
+                    idx.key_list(key::GLUED_SKELETON, t.skeleton.as_bytes())?
+                        .iter(),
+                );
             }
             if !glued.is_empty() {
                 matched = matched.max(w + (1.0 - thr).max(0.0));

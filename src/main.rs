@@ -149,6 +149,9 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Serve screening over HTTP (JSON): POST /v1/screen, GET /v1/lists,
+    /// GET /healthz, GET /metrics, POST /v1/admin/reload.
+    Serve(embargo::server::cli::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -267,6 +270,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Serve(args) => args.run(),
     }
 }
 

@@ -87,6 +87,9 @@ pub const DEFAULT_MAX_HITS: usize = 10;
 const INITIAL_SIM: f32 = 0.5;
 /// The largest weight a role gives a list token (an initial's).
 const MAX_ROLE_WEIGHT: f32 = 0.15;
+/// A token that may only mark names already found is not walked when its
+/// postings outnumber the candidates this many times.
+const SKIP_WALK_FACTOR: usize = 32;
 /// Query tokens tracked per candidate name (bits of a u64 mask); tokens
 /// past it count as matched at their best (a safe bound).
 const MAX_MASK_TOKENS: usize = 63;
@@ -202,17 +205,29 @@ struct Reach {
     listed: f32,
 }
 
+/// What a query token reaches in the index, cached per searcher.
+struct Expansion {
+    /// Terms, sorted by id.
+    reaches: Vec<Reach>,
+    /// Names with two adjacent tokens that glued may be this token.
+    glued: Vec<u32>,
+    /// Total postings of the reached terms.
+    postings: usize,
+    /// Reaches as (contribution, term id), best first, for `ranked_for`
+    /// (threshold, token weight).
+    ranked: Vec<(f32, u32)>,
+    ranked_for: (f32, f32),
+}
+
 /// A query token made ready for the bounds (module docs).
 struct Prepared {
-    reaches: Arc<[Reach]>,
+    exp: Arc<Expansion>,
     /// The most it is alike any list token it does not reach.
     unretrieved: f32,
     /// Its largest contribution to N − T·D when paired through a reach.
     matched: f32,
     /// Its largest contribution when not reached.
     missed: f32,
-    /// Names with two adjacent tokens that glued may be this token.
-    glued: Vec<u32>,
 }
 
 /// Scratch of the candidate walk, indexed by name id (dense arrays: a
@@ -274,6 +289,21 @@ fn unretrieved(t: &Token) -> f32 {
     INITIAL_SIM
 }
 
+/// Orders an expansion's reaches by their contribution to the per-token
+/// bound at threshold `thr` for a token of weight `w`, best first (the walk
+/// relies on a name's first reach by a token being its best).
+fn rank(e: &mut Expansion, thr: f32, w: f32) {
+    e.ranked.clear();
+    e.ranked.extend(
+        e.reaches
+            .iter()
+            .map(|r| (r.sim * w + r.listed * (r.sim - thr).max(0.0), r.tid)),
+    );
+    e.ranked
+        .sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+    e.ranked_for = (thr, w);
+}
+
 /// The cache key of a query token's expansion: everything it depends on.
 fn token_key(t: &Token) -> String {
     let mut k = String::with_capacity(t.text.len() + 4);
@@ -291,9 +321,11 @@ fn token_key(t: &Token) -> String {
 /// cache of token expansions across queries.
 pub struct Searcher<'i> {
     index: &'i Index,
-    cache: FastMap<String, Arc<[Reach]>>,
+    cache: FastMap<String, Arc<Expansion>>,
     /// Scratch of the candidate walk, indexed by name id.
     walk: Walk,
+    /// Per term id: 0 not known yet, 1 not a patronymic, 2 a patronymic.
+    patronymics: std::cell::RefCell<Vec<u8>>,
     /// Decoded tokens of list names scored before (names recur across
     /// queries through their common tokens).
     names: HashMap<u32, Arc<Vec<Token>>>,
@@ -349,6 +381,7 @@ impl<'i> Searcher<'i> {
             index,
             cache: FastMap::default(),
             walk: Walk::default(),
+            patronymics: std::cell::RefCell::new(Vec::new()),
             names: HashMap::new(),
             token_cache: true,
             stats: Stats::default(),
@@ -366,10 +399,22 @@ impl<'i> Searcher<'i> {
 
     /// The index terms a query token reaches (see [`Reach`]), sorted by
     /// term id; cached per searcher (customer names repeat their tokens).
-    fn expand(&mut self, t: &Token, unretrieved: f32) -> Result<Arc<[Reach]>> {
+    fn expand(&mut self, t: &Token, unretrieved: f32, thr: f32) -> Result<Arc<Expansion>> {
         let key = token_key(t);
         if self.token_cache {
-            if let Some(v) = self.cache.get(&key) {
+            if let Some(v) = self.cache.get_mut(&key) {
+                if v.ranked_for != (thr, t.weight) {
+                    let e = Expansion {
+                        reaches: v.reaches.clone(),
+                        glued: v.glued.clone(),
+                        postings: v.postings,
+                        ranked: Vec::new(),
+                        ranked_for: (f32::NAN, f32::NAN),
+                    };
+                    let mut e = e;
+                    rank(&mut e, thr, t.weight);
+                    *v = Arc::new(e);
+                }
                 return Ok(v.clone());
             }
         }
@@ -452,8 +497,32 @@ impl<'i> Searcher<'i> {
             }
         }
         v.sort_unstable_by_key(|x| x.tid);
-        let v: Arc<[Reach]> = v.into();
-        self.stats.terms += v.len();
+        let mut glued: Vec<u32> = Vec::new();
+        if t.role != Role::LegalForm {
+            for s in t.spellings() {
+                glued.extend(idx.key_list(key::GLUED, s.as_bytes())?.iter());
+            }
+            if t.skeleton.len() >= 5 {
+                glued.extend(
+                    idx.key_list(key::GLUED_SKELETON, t.skeleton.as_bytes())?
+                        .iter(),
+                );
+            }
+        }
+        let mut postings = 0;
+        for r in &v {
+            postings += idx.postings(r.tid)?.len();
+        }
+        let mut e = Expansion {
+            reaches: v,
+            glued,
+            postings,
+            ranked: Vec::new(),
+            ranked_for: (f32::NAN, f32::NAN),
+        };
+        rank(&mut e, thr, t.weight);
+        let v = Arc::new(e);
+        self.stats.terms += v.reaches.len();
         if self.token_cache {
             if self.cache.len() >= EXPANSION_CACHE {
                 self.cache.clear();
@@ -477,12 +546,9 @@ impl<'i> Searcher<'i> {
         let mut prep: Vec<Prepared> = Vec::with_capacity(n);
         for t in a.tokens.iter().take(n) {
             let u = unretrieved(t);
-            let reaches = self.expand(t, u)?;
+            let exp = self.expand(t, u, thr)?;
             let w = t.weight;
-            let mut matched = reaches
-                .iter()
-                .map(|r| r.sim * w + r.listed * (r.sim - thr).max(0.0))
-                .fold(0.0f32, f32::max);
+            let mut matched = exp.ranked.first().map_or(0.0, |x| x.0);
             let lo = if u >= thr {
                 1.0
             } else if u <= INITIAL_SIM {
@@ -493,25 +559,14 @@ impl<'i> Searcher<'i> {
             let missed = (u * w + (u - thr) * lo).max(0.0);
             // Glued list tokens that this token may be (exact or on a
             // long skeleton): reached names bypass the per-name bound.
-            let mut glued: Vec<u32> = Vec::new();
-            for s in t.spellings() {
-                glued.extend(idx.key_list(key::GLUED, s.as_bytes())?.iter());
-            }
-            if t.skeleton.len() >= 5 {
-                glued.extend(
-                    idx.key_list(key::GLUED_SKELETON, t.skeleton.as_bytes())?
-                        .iter(),
-                );
-            }
-            if !glued.is_empty() {
+            if !exp.glued.is_empty() {
                 matched = matched.max(w + (1.0 - thr).max(0.0));
             }
             prep.push(Prepared {
-                reaches,
+                exp,
                 unretrieved: u,
                 matched: matched.max(missed),
                 missed,
-                glued,
             });
         }
         // Adjacent query tokens that some list token writes as one (exact
@@ -553,7 +608,7 @@ impl<'i> Searcher<'i> {
         // go to the scorer whatever the per-name bound says.
         let mut direct: FastMap<u32, u64> = FastMap::default();
         for (i, p) in prep.iter().enumerate() {
-            for &nid in &p.glued {
+            for &nid in &p.exp.glued {
                 *direct.entry(nid).or_insert(0) |= 1u64 << i;
             }
         }
@@ -611,20 +666,20 @@ impl<'i> Searcher<'i> {
             walk.reach(nid, PRESENT | bits, g, true);
         }
         let mut rest: f32 = prep.iter().map(|p| p.matched).sum::<f32>() + beyond;
-        let mut ranked: Vec<(f32, u32)> = Vec::new();
+        // Tokens not walked count as matched for every candidate.
+        let mut unwalked = 0.0f32;
         for &i in &order {
             let may_add = !prune || rest >= need;
             let bit = 1u64 << i;
             let p = &prep[i];
-            let w = a.tokens[i].weight;
-            ranked.clear();
-            ranked.extend(
-                p.reaches
-                    .iter()
-                    .map(|r| (r.sim * w + r.listed * (r.sim - thr).max(0.0), r.tid)),
-            );
-            ranked.sort_by(|x, y| y.0.total_cmp(&x.0));
-            for &(c, tid) in &ranked {
+            if !may_add && p.exp.postings > SKIP_WALK_FACTOR * walk.touched.len() {
+                // Marking the few candidates through this token's many
+                // postings costs more than bounding each candidate.
+                unwalked += p.matched - p.missed;
+                rest += p.missed - p.matched;
+                continue;
+            }
+            for &(c, tid) in &p.exp.ranked {
                 let g = c.max(p.missed) - p.missed;
                 for nid in idx.postings(tid)?.iter() {
                     walk.reach(nid, bit, g, may_add);
@@ -638,7 +693,7 @@ impl<'i> Searcher<'i> {
         // evidence first.
         let mut scored: Vec<(f32, u32)> = Vec::new();
         for &nid in &walk.touched {
-            let bound = base + walk.gain[nid as usize];
+            let bound = base + unwalked + walk.gain[nid as usize];
             if direct.contains_key(&nid) {
                 let by_id = !id_entities.is_empty() && self.is_id_name(nid, &id_entities);
                 if prune && !by_id && bound < need {
@@ -810,6 +865,24 @@ impl<'i> Searcher<'i> {
     /// The per-name bound (module docs): `(lhs, rhs, estimate)`; the name
     /// can reach `thr` only if `lhs ≥ rhs`; the estimate (an upper bound of
     /// the score before the matching rule) ranks names under the hard cap.
+    /// Whether a term is a patronymic (memoised per term id).
+    fn patronymic(&self, tid: u32) -> Result<bool> {
+        let mut memo = self.patronymics.borrow_mut();
+        if memo.len() != self.index.term_count() as usize {
+            *memo = vec![0; self.index.term_count() as usize];
+        }
+        match memo.get(tid as usize).copied() {
+            Some(1) => Ok(false),
+            Some(2) => Ok(true),
+            Some(_) => {
+                let p = is_patronymic_bytes(self.index.term_bytes(tid)?);
+                memo[tid as usize] = if p { 2 } else { 1 };
+                Ok(p)
+            }
+            None => Ok(is_patronymic_bytes(self.index.term_bytes(tid)?)),
+        }
+    }
+
     fn name_bound(
         &self,
         nid: u32,
@@ -820,7 +893,7 @@ impl<'i> Searcher<'i> {
     ) -> Result<(f32, f32, f32)> {
         const MAX_LISTED: usize = 32;
         let idx = self.index;
-        let nr = idx.name(nid)?;
+        let nr = idx.name_shape(nid)?;
         let m = nr.token_count() as usize;
         if m > MAX_LISTED {
             return Ok((f32::INFINITY, 0.0, f32::INFINITY));
@@ -830,7 +903,7 @@ impl<'i> Searcher<'i> {
         let mut cost = 0.0f32;
         for (j, slot) in toks.iter_mut().enumerate().take(m) {
             let t = idx.token_ref(&nr, j as u16)?;
-            let c = if is_patronymic_bytes(idx.term_bytes(t.term)?) {
+            let c = if self.patronymic(t.term)? {
                 PATRONYMIC_COST
             } else {
                 UNMATCHED_LISTED_COST
@@ -849,9 +922,10 @@ impl<'i> Searcher<'i> {
                     None => 1.0,
                     Some(p) => {
                         let look = |tid: u32| {
-                            p.reaches
+                            p.exp
+                                .reaches
                                 .binary_search_by_key(&tid, |r| r.tid)
-                                .map(|k| p.reaches[k].sim)
+                                .map(|k| p.exp.reaches[k].sim)
                                 .unwrap_or(0.0)
                         };
                         let mut s = p.unretrieved.max(look(t.term));

@@ -66,8 +66,10 @@
 //! ([`ffi`], `include/embargo.h`).
 
 pub mod analysis;
+pub mod delta;
 pub mod error;
 pub mod eval;
+pub mod fetch;
 pub mod ffi;
 pub mod index;
 pub mod model;

@@ -370,10 +370,19 @@ impl Index {
 
     /// The u32 list stored under a typed key of `keys.fst` (empty if absent).
     pub fn key_list(&self, kind: u8, key: &[u8]) -> Result<U32List<'_>> {
-        let mut k = Vec::with_capacity(key.len() + 1);
-        k.push(kind);
-        k.extend_from_slice(key);
-        match self.keys.get(&k) {
+        // Keys are short: build them on the stack.
+        let mut buf = [0u8; 64];
+        let mut heap = Vec::new();
+        let k: &[u8] = if key.len() < buf.len() {
+            buf[0] = kind;
+            buf[1..=key.len()].copy_from_slice(key);
+            &buf[..=key.len()]
+        } else {
+            heap.push(kind);
+            heap.extend_from_slice(key);
+            &heap
+        };
+        match self.keys.get(k) {
             None => Ok(U32List { bytes: &[] }),
             Some(v) => {
                 let (off, len) = format::unpack(v);

@@ -94,7 +94,7 @@ const SKIP_WALK_FACTOR: usize = 32;
 /// past it count as matched at their best (a safe bound).
 const MAX_MASK_TOKENS: usize = 63;
 /// Token expansions a searcher keeps (then starts afresh).
-pub const EXPANSION_CACHE: usize = 100_000;
+pub const EXPANSION_CACHE: usize = 200_000;
 /// Decoded list names a searcher keeps (then starts afresh).
 pub const NAME_CACHE: usize = 200_000;
 /// Hard cap of candidate names scored per query.
@@ -581,16 +581,8 @@ impl<'i> Searcher<'i> {
             }
             let bits = (1u64 << i) | (1u64 << (i + 1));
             let before = glue_names.len();
-            let glued = format!("{}{}", x.text, y.text);
-            if let Some(tid) = idx.term_id(&glued) {
-                glue_names.extend(idx.postings(tid)?.iter().map(|nid| (nid, bits)));
-            }
-            let sk = crate::analysis::keys::skeleton(&glued);
-            if sk.len() >= 5 {
-                for tid in idx.key_list(key::SKELETON, sk.as_bytes())?.iter() {
-                    glue_names.extend(idx.postings(tid)?.iter().map(|nid| (nid, bits)));
-                }
-            }
+            let names = self.glued_pair(&x.text, &y.text)?;
+            glue_names.extend(names.iter().map(|&nid| (nid, bits)));
             if glue_names.len() > before {
                 glue_slack += x.weight.min(y.weight);
             }
@@ -865,6 +857,25 @@ impl<'i> Searcher<'i> {
     /// The per-name bound (module docs): `(lhs, rhs, estimate)`; the name
     /// can reach `thr` only if `lhs ≥ rhs`; the estimate (an upper bound of
     /// the score before the matching rule) ranks names under the hard cap.
+    /// The names with a token that the two query tokens glued may be
+    /// (the glued spelling, or its skeleton of 5 letters or more). Not
+    /// memoised: first and last names rarely repeat as a pair.
+    fn glued_pair(&self, x: &str, y: &str) -> Result<Arc<[u32]>> {
+        let glued = format!("{x}{y}");
+        let idx = self.index;
+        let mut names: Vec<u32> = Vec::new();
+        if let Some(tid) = idx.term_id(&glued) {
+            names.extend(idx.postings(tid)?.iter());
+        }
+        let sk = crate::analysis::keys::skeleton(&glued);
+        if sk.len() >= 5 {
+            for tid in idx.key_list(key::SKELETON, sk.as_bytes())?.iter() {
+                names.extend(idx.postings(tid)?.iter());
+            }
+        }
+        Ok(names.into())
+    }
+
     /// Whether a term is a patronymic (memoised per term id).
     fn patronymic(&self, tid: u32) -> Result<bool> {
         let mut memo = self.patronymics.borrow_mut();

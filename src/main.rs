@@ -5,6 +5,22 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// `println!` that ends the process quietly when stdout is closed early
+/// (`embargo query … | head`) instead of panicking, and with exit code 1
+/// and a message on any other write error.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
+            eprintln!("error: cannot write to stdout: {e}");
+            std::process::exit(1);
+        }
+    }};
+}
+
 /// Denied-party screening against official sanctions lists.
 #[derive(Parser)]
 #[command(name = "embargo", version, about)]
@@ -290,9 +306,9 @@ fn cmd_lists(paths: &[PathBuf], json: bool) -> ExitCode {
                 "names": list.name_count(),
                 "warnings": list.warnings.len(),
             });
-            println!("{obj}");
+            out!("{obj}");
         } else {
-            println!(
+            out!(
                 "{:<14} {:<18} {:<26} {:>7} entities {:>7} names  {}",
                 list.list_id,
                 list.format.as_str(),
@@ -353,10 +369,10 @@ fn comparison_json(a: &str, b: &str) -> serde_json::Value {
 
 fn cmd_compare(a: &str, b: &str, json: bool) -> ExitCode {
     if json {
-        println!("{}", comparison_json(a, b));
+        out!("{}", comparison_json(a, b));
     } else {
         let cmp = embargo::score::compare_names(a, b);
-        println!("{:.3}", cmp.score);
+        out!("{:.3}", cmp.score);
         for p in &cmp.pairs {
             eprintln!(
                 "  {} ~ {}  {:.2} ({:?})",
@@ -533,21 +549,26 @@ fn cmd_inspect(dir: &std::path::Path, json: bool, verify: bool) -> ExitCode {
             "lists": lists,
             "files": m.files,
         });
-        println!("{v}");
+        out!("{v}");
     } else {
-        println!("index     {}", dir.display());
-        println!("manifest  {}", idx.manifest_sha256());
-        println!(
+        out!("index     {}", dir.display());
+        out!("manifest  {}", idx.manifest_sha256());
+        out!(
             "format    {} (engine {}, {})",
-            m.format_version, m.engine_version, m.analysis_version
+            m.format_version,
+            m.engine_version,
+            m.analysis_version
         );
-        println!("created   {}", m.created);
-        println!(
+        out!("created   {}", m.created);
+        out!(
             "holds     {} entities, {} names, {} terms, {} keys",
-            m.counts.entities, m.counts.names, m.counts.terms, m.counts.keys
+            m.counts.entities,
+            m.counts.names,
+            m.counts.terms,
+            m.counts.keys
         );
         for l in &m.lists {
-            println!(
+            out!(
                 "list      {:<12} {:<18} {:<12} {:>6} entities {:>6} names",
                 l.list_id,
                 l.format,
@@ -556,7 +577,7 @@ fn cmd_inspect(dir: &std::path::Path, json: bool, verify: bool) -> ExitCode {
                 l.names
             );
             for f in &l.files {
-                println!(
+                out!(
                     "            {}  {}",
                     &f.sha256[..16.min(f.sha256.len())],
                     f.path
@@ -564,9 +585,11 @@ fn cmd_inspect(dir: &std::path::Path, json: bool, verify: bool) -> ExitCode {
             }
         }
         for f in &m.files {
-            println!(
+            out!(
                 "file      {:<12} {:>10} bytes  {}",
-                f.name, f.bytes, f.sha256
+                f.name,
+                f.bytes,
+                f.sha256
             );
         }
     }
@@ -672,7 +695,7 @@ fn cmd_query(
             manifest_sha256: idx.manifest_sha256(),
         };
         match serde_json::to_string(&out) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => out!("{s}"),
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::from(1);
@@ -680,10 +703,10 @@ fn cmd_query(
         }
     } else {
         if hits.is_empty() {
-            println!("no hit at threshold {threshold}");
+            out!("no hit at threshold {threshold}");
         }
         for h in &hits {
-            println!(
+            out!(
                 "{:.3}  {:<22} {:<12} {}  (matched {} \"{}\")",
                 h.score,
                 h.entity_id,

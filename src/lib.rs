@@ -19,6 +19,7 @@
 //! ```
 
 pub mod analysis;
+pub mod batch;
 pub mod error;
 pub mod eval;
 pub mod index;

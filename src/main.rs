@@ -97,6 +97,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Screen a customer file (CSV or JSON lines) against an index: one
+    /// result per input record, in input order, with an audit stamp.
+    Screen(embargo::batch::cli::ScreenArgs),
 }
 
 fn main() -> ExitCode {
@@ -158,6 +161,7 @@ fn main() -> ExitCode {
                 json,
             ),
         },
+        Command::Screen(args) => ExitCode::from(args.run()),
     }
 }
 

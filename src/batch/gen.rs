@@ -137,7 +137,9 @@ fn census(p: &Path) -> Result<Weighted> {
 }
 
 fn faker(p: &Path) -> Result<Vec<Locale>> {
-    let mut m: HashMap<String, (Vec<(String, f64)>, Vec<(String, f64)>)> = HashMap::new();
+    /// First and last names with their weights.
+    type Names = Vec<(String, f64)>;
+    let mut m: HashMap<String, (Names, Names)> = HashMap::new();
     for (i, line) in open(p)?.lines().enumerate() {
         let line = line.map_err(|e| Error::io(p, e).at(i as u64 + 1))?;
         let f: Vec<&str> = line.split('\t').collect();

@@ -597,8 +597,21 @@ impl<R: BufRead> RecordReader<R> {
                 }
             }
         };
+        // The error record keeps the starting line's fields split as if it
+        // had no quotes, so it can still name its customer's id.
         chunk.reset(mark);
-        chunk.push_error(no, broken);
+        let mut start = 0;
+        for i in memchr::memchr_iter(delim, line) {
+            push_span(chunk, &line[start..i]);
+            start = i + 1;
+        }
+        push_span(chunk, &line[start..]);
+        chunk.records.push(RawRecord {
+            line: no,
+            first: mark.1 as u32,
+            n: (chunk.spans.len() - mark.1) as u32,
+            error: Some(broken),
+        });
         for p in more.into_iter().rev() {
             self.pending.push_front(p);
         }
@@ -613,13 +626,10 @@ impl<R: BufRead> RecordReader<R> {
                 self.header_fields
             )
         });
-        if error.is_some() {
-            chunk.reset(mark);
-        }
         chunk.records.push(RawRecord {
             line: no,
             first: mark.1 as u32,
-            n: if error.is_some() { 0 } else { n as u32 },
+            n: n as u32,
             error,
         });
     }
@@ -756,9 +766,19 @@ pub fn parse_record(
 ) -> Parsed {
     let line = rec.line;
     if let Some(e) = &rec.error {
+        // The id, where the reader could still cut the record into fields.
+        let id = match format {
+            InputFormat::Csv { .. } => schema
+                .id
+                .and_then(|c| chunk.field(rec, c))
+                .and_then(|b| decode(b, enc, "id").ok())
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty() && s.len() <= MAX_FIELD_BYTES),
+            InputFormat::Jsonl => None,
+        };
         return Parsed::Err {
             line,
-            id: None,
+            id,
             error: e.clone(),
         };
     }

@@ -584,9 +584,10 @@ impl<R: BufRead> RecordReader<R> {
                             self.header_fields
                         );
                     }
-                    let name_has_break = chunk
-                        .spans
-                        .get(mark.1 + self.name_col)
+                    let name_has_break = mark
+                        .1
+                        .checked_add(self.name_col)
+                        .and_then(|i| chunk.spans.get(i))
                         .and_then(|&(a, b)| chunk.buf.get(a as usize..b as usize))
                         .is_some_and(|f| f.contains(&b'\n'));
                     if name_has_break {
@@ -1219,6 +1220,40 @@ mod tests {
             matches!(&w, Parsed::Ok { query, .. } if query.name == "José"),
             "{w:?}"
         );
+    }
+
+    #[test]
+    fn random_bytes_never_panic_and_never_make_more_records_than_lines() {
+        let alphabet: &[u8] = b"\",;\t|\n\r a\xE9\x00{}:";
+        let mut rng = crate::eval::Rng::new(11);
+        for _ in 0..3000 {
+            let len = rng.below(200);
+            let mut bytes: Vec<u8> = (0..len)
+                .map(|_| alphabet[rng.below(alphabet.len())])
+                .collect();
+            if rng.chance(0.3) {
+                bytes.splice(0..0, b"id,name\n".iter().copied());
+            }
+            let Ok(sn) = sniff(&bytes) else { continue };
+            let mut r = RecordReader::new(&bytes[..], Path::new("fuzz"), sn.format);
+            let Ok(header) = r.read_header() else {
+                continue;
+            };
+            let header: Vec<String> = header
+                .iter()
+                .map(|h| String::from_utf8_lossy(h).into_owned())
+                .collect();
+            let schema = Schema::from_header(&header).unwrap_or_default();
+            let mut c = Chunk::default();
+            let n = r.fill(&mut c, usize::MAX).unwrap_or(0);
+            let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
+            assert!(n <= lines, "{n} records from {lines} lines: {bytes:?}");
+            for rec in &c.records {
+                for enc in [Encoding::Utf8, Encoding::Windows1252] {
+                    let _ = parse_record(&c, rec, sn.format, &schema, enc, true);
+                }
+            }
+        }
     }
 
     #[test]

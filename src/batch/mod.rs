@@ -351,6 +351,10 @@ pub fn run(index: &Index, cfg: &Config) -> Result<Summary> {
         )),
         _ => {}
     }
+    // Said now, not after an hours-long run.
+    for n in &summary.notes {
+        eprintln!("{n}");
+    }
     let reader = BufReader::with_capacity(1 << 20, std::io::Cursor::new(prefix).chain(hashing));
     let mut records = RecordReader::new(reader, in_path, sniffed.format);
     let schema = match sniffed.format {
@@ -383,6 +387,16 @@ pub fn run(index: &Index, cfg: &Config) -> Result<Summary> {
         dry_run: cfg.dry_run,
     };
     let out_path = cfg.output_file();
+    if let Some(p) = out_path {
+        let same = |a: &Path, b: &Path| matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y);
+        if !is_stdin && same(p, &cfg.input) {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                "the output file is the input file: writing would destroy it",
+            )
+            .in_file(p));
+        }
+    }
     let sink: Box<dyn Write> = match out_path {
         Some(p) => Box::new(std::fs::File::create(p).map_err(|e| Error::io(p, e))?),
         None => Box::new(std::io::stdout().lock()),
@@ -555,9 +569,6 @@ pub fn command(cfg: &Config, index_dir: Option<&Path>) -> u8 {
             return 1;
         }
     };
-    for n in &summary.notes {
-        eprintln!("{n}");
-    }
     let c = summary.counts;
     let failed = c.error_rate > cfg.max_error_rate;
     let rss = peak_rss_bytes()

@@ -68,6 +68,9 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if !shared.is_dir() {
+        eprintln!("note: {} not found", shared.display());
+    }
     let shared = shared.is_dir().then_some(shared);
     let src = Sources::load(shared.as_deref(), listed);
     for n in &src.notes {

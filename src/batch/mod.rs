@@ -668,7 +668,7 @@ pub fn command(cfg: &Config, index_dir: Option<&Path>) -> u8 {
             "  list {:<11} version {:<11} sha256 {}  age {}{}",
             l.list_id,
             l.version.as_deref().unwrap_or("-"),
-            &l.sha256[..16.min(l.sha256.len())],
+            l.sha256.get(..16).unwrap_or(&l.sha256),
             l.age_days.map_or("unknown".into(), |a| format!("{a} days")),
             if l.stale { "  STALE" } else { "" }
         );

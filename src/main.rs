@@ -100,6 +100,9 @@ enum Command {
     /// Screen a customer file (CSV or JSON lines) against an index: one
     /// result per input record, in input order, with an audit stamp.
     Screen(embargo::batch::cli::ScreenArgs),
+    /// Serve screening over HTTP (JSON): POST /v1/screen, GET /v1/lists,
+    /// GET /healthz, GET /metrics, POST /v1/admin/reload.
+    Serve(embargo::server::cli::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -162,6 +165,7 @@ fn main() -> ExitCode {
             ),
         },
         Command::Screen(args) => ExitCode::from(args.run()),
+        Command::Serve(args) => args.run(),
     }
 }
 

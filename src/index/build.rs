@@ -6,7 +6,7 @@
 //! rewritten (a running reader has it memory-mapped). See
 //! [`super::format`] for the layout.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -299,9 +299,13 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
 
     // Terms: every spelling of every token, with the names carrying it.
     let mut term_names: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut transliterated_terms: HashSet<&str> = HashSet::new();
     for (ni, n) in names.iter().enumerate() {
         let ni = ni as u32;
-        for (text, alts, ..) in &n.tokens {
+        for (text, alts, _, _, translit) in &n.tokens {
+            if *translit {
+                transliterated_terms.insert(text.as_str());
+            }
             for t in std::iter::once(text).chain(alts.iter()) {
                 let v = term_names.entry(t.clone()).or_default();
                 if v.last() != Some(&ni) {
@@ -346,6 +350,16 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
             k.extend_from_slice(skeleton.as_bytes());
             key_pairs.push((k, tid));
         }
+        for v in format::vowel_swap_keys(text) {
+            let mut k = vec![key::VOWEL_SWAP];
+            k.extend_from_slice(&v);
+            key_pairs.push((k, tid));
+        }
+        if skeleton.len() == 2 && transliterated_terms.contains(text.as_str()) {
+            let mut k = vec![key::SHORT_SKELETON];
+            k.extend_from_slice(skeleton.as_bytes());
+            key_pairs.push((k, tid));
+        }
         if phonetic.len() >= 2 {
             let mut k = vec![key::PHONETIC];
             k.extend_from_slice(phonetic.as_bytes());
@@ -361,7 +375,13 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
             let mut k = vec![key::GLUED];
             k.extend_from_slice(w[0].0.as_bytes());
             k.extend_from_slice(w[1].0.as_bytes());
+            let sk = keys::skeleton(&String::from_utf8_lossy(&k[1..]));
             key_pairs.push((k, ni as u32));
+            if sk.len() >= 5 {
+                let mut k = vec![key::GLUED_SKELETON];
+                k.extend_from_slice(sk.as_bytes());
+                key_pairs.push((k, ni as u32));
+            }
         }
     }
     key_pairs.append(&mut id_pairs);

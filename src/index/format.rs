@@ -6,7 +6,7 @@
 //! |---|---|
 //! | `manifest.json` | written last: format, engine and analysis versions, the source lists (id, version, counts, sha256 of every input file), and the sha256 and size of every other file |
 //! | `terms.fst` | FST: term text → term id. Terms are every spelling of every token of every listed name after [analysis](crate::analysis); ids are the terms' sorted order |
-//! | `keys.fst` | FST: typed key → packed (offset, len) of a u32 list in the `KEYLISTS` section. Key types (first byte): `d` deletion neighbour of a term → term ids; `s` consonant skeleton → term ids; `p` Double Metaphone code → term ids; `g` two adjacent tokens glued → name ids; `i` a normalised identifier value (passport, IMO, BIC, crypto address, …) → entity indexes |
+//! | `keys.fst` | FST: typed key → packed (offset, len) of a u32 list in the `KEYLISTS` section. Key types (first byte): `d` deletion neighbour of a term → term ids; `s` consonant skeleton → term ids; `p` Double Metaphone code → term ids; `g` two adjacent tokens glued → name ids; `G` the consonant skeleton (5 letters or more) of two adjacent tokens glued → name ids; `t` a two-letter skeleton of a term that some name carries transliterated → term ids; `v` a 3-letter term with one vowel (a e i o u y) replaced by `_` → term ids; `i` a normalised identifier value (passport, IMO, BIC, crypto address, …) → entity indexes |
 //! | `tables.bin` | fixed-width little-endian tables (below) |
 //! | `records.bin` | each entity's canonical record (JSON, the [`Entity`](crate::model::Entity) as read), for display and field-by-field diffs |
 //!
@@ -37,7 +37,7 @@
 //! version is refused with a message to rebuild it.
 
 /// Version of this format. Bump on any change to the files above.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 3;
 /// Magic bytes at the start of `tables.bin`.
 pub const MAGIC: &[u8; 8] = b"EMBGTBL1";
 /// Header size of `tables.bin`.
@@ -84,8 +84,36 @@ pub mod key {
     pub const SKELETON: u8 = b's';
     pub const PHONETIC: u8 = b'p';
     pub const GLUED: u8 = b'g';
+    /// Skeleton (≥ 5 letters) of two adjacent tokens glued → name ids: the
+    /// glued spellings that meet on a skeleton only ("Abdul Rahman" /
+    /// "Abdulrahmaan"), which the matcher must retrieve too.
+    pub const GLUED_SKELETON: u8 = b'G';
+    /// Two-letter skeleton of a term some name carries transliterated →
+    /// term ids (two consonants meet only where a side was transliterated:
+    /// an untransliterated query token finds those terms here).
+    pub const SHORT_SKELETON: u8 = b't';
+    /// A 3-letter term with one vowel replaced by `_` → term ids: where
+    /// 3-letter names differing in a vowel meet (Fey/Fei, Son/Sun).
+    pub const VOWEL_SWAP: u8 = b'v';
     /// A normalised identifier value (see [`normalize_id`]) → entity indexes.
     pub const IDENTIFIER: u8 = b'i';
+}
+
+/// The vowel-swap keys of a 3-letter spelling (see [`key::VOWEL_SWAP`]),
+/// without the key-type byte; none for other lengths.
+pub fn vowel_swap_keys(s: &str) -> Vec<[u8; 3]> {
+    let b = s.as_bytes();
+    if b.len() != 3 {
+        return Vec::new();
+    }
+    (0..3)
+        .filter(|&i| matches!(b[i], b'a' | b'e' | b'i' | b'o' | b'u' | b'y'))
+        .map(|i| {
+            let mut k = [b[0], b[1], b[2]];
+            k[i] = b'_';
+            k
+        })
+        .collect()
 }
 
 /// Normalises an identifier value for exact lookup: ASCII letters and

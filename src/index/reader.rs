@@ -61,6 +61,13 @@ pub struct NameRef<'a> {
     n_tokens: u16,
 }
 
+impl NameRef<'_> {
+    /// How many tokens the name has.
+    pub fn token_count(&self) -> u16 {
+        self.n_tokens
+    }
+}
+
 /// An entity as stored (fixed fields; the full record via [`Index::entity_record`]).
 #[derive(Debug, Clone, Copy)]
 pub struct EntityRef<'a> {
@@ -334,6 +341,15 @@ impl Index {
         ))
     }
 
+    /// A term's text as bytes (no UTF-8 check: for byte-level tests).
+    pub fn term_bytes(&self, id: u32) -> Result<&[u8]> {
+        let r = self.rec(section::TERMS, format::TERM_SIZE, id)?;
+        let (off, len) = (le::u32_at(r, 0).unwrap_or(0), le::u32_at(r, 4).unwrap_or(0));
+        self.sec(section::STRINGS)
+            .get(off as usize..off as usize + len as usize)
+            .ok_or_else(|| corrupt(format::TABLES_FILE, "a string reference is out of bounds"))
+    }
+
     /// The names carrying a term (sorted name ids).
     pub fn postings(&self, term: u32) -> Result<U32List<'_>> {
         let r = self.rec(section::TERMS, format::TERM_SIZE, term)?;
@@ -399,43 +415,60 @@ impl Index {
     /// at build time.
     pub fn name_tokens(&self, name: &NameRef<'_>) -> Result<Vec<Token>> {
         let mut out = Vec::with_capacity(name.n_tokens as usize);
-        for i in 0..name.n_tokens as u32 {
-            let r = self.rec(section::TOKENS, format::TOKEN_SIZE, name.first_token + i)?;
-            let term = le::u32_at(r, 0).unwrap_or(u32::MAX);
-            let weight = le::f32_at(r, 4).unwrap_or(0.0);
-            let role = match r.get(8).copied().unwrap_or(255) {
-                0 => Role::Word,
-                1 => Role::Initial,
-                2 => Role::Title,
-                3 => Role::Particle,
-                4 => Role::LegalForm,
-                _ => return Err(corrupt(format::TABLES_FILE, "bad token role")),
-            };
-            let transliterated = r.get(9).copied().unwrap_or(0) != 0;
-            let n_alts = le::u16_at(r, 10).unwrap_or(0);
-            let first_alt = le::u32_at(r, 12).unwrap_or(0);
-            let (text, skeleton, phonetic) = self.term(term)?;
-            let mut alts = Vec::with_capacity(n_alts as usize);
-            for a in self
-                .u32_list(section::ALTS, first_alt, n_alts as u32)?
-                .iter()
-            {
+        for i in 0..name.n_tokens {
+            let t = self.token_ref(name, i)?;
+            let (text, skeleton, phonetic) = self.term(t.term)?;
+            let mut alts = Vec::with_capacity(t.alts.len());
+            for a in t.alts.iter() {
                 alts.push(self.term(a)?.0.to_string());
-            }
-            if !weight.is_finite() {
-                return Err(corrupt(format::TABLES_FILE, "bad token weight"));
             }
             out.push(Token {
                 text: text.to_string(),
                 alts,
-                role,
+                role: t.role,
                 skeleton: skeleton.to_string(),
                 phonetic: phonetic.to_string(),
-                weight,
-                transliterated,
+                weight: t.weight,
+                transliterated: t.transliterated,
             });
         }
         Ok(out)
+    }
+
+    /// Token `i` of a stored name as term ids, without its strings (what
+    /// the matcher reads to bound a candidate's score cheaply).
+    pub fn token_ref(&self, name: &NameRef<'_>, i: u16) -> Result<TokenRef<'_>> {
+        if i >= name.n_tokens {
+            return Err(corrupt(format::TABLES_FILE, "token index past the name"));
+        }
+        let r = self.rec(
+            section::TOKENS,
+            format::TOKEN_SIZE,
+            name.first_token.saturating_add(i as u32),
+        )?;
+        let term = le::u32_at(r, 0).unwrap_or(u32::MAX);
+        let weight = le::f32_at(r, 4).unwrap_or(0.0);
+        let role = match r.get(8).copied().unwrap_or(255) {
+            0 => Role::Word,
+            1 => Role::Initial,
+            2 => Role::Title,
+            3 => Role::Particle,
+            4 => Role::LegalForm,
+            _ => return Err(corrupt(format::TABLES_FILE, "bad token role")),
+        };
+        if !weight.is_finite() {
+            return Err(corrupt(format::TABLES_FILE, "bad token weight"));
+        }
+        let transliterated = r.get(9).copied().unwrap_or(0) != 0;
+        let n_alts = le::u16_at(r, 10).unwrap_or(0);
+        let first_alt = le::u32_at(r, 12).unwrap_or(0);
+        Ok(TokenRef {
+            term,
+            weight,
+            role,
+            transliterated,
+            alts: self.u32_list(section::ALTS, first_alt, n_alts as u32)?,
+        })
     }
 
     /// An entity by index (0..entity_count).
@@ -499,8 +532,31 @@ impl Index {
     }
 }
 
-/// A bounds-safe view of a little-endian u32 list in mapped bytes.
+/// A stored token as term ids: its spelling, its alternative spellings,
+/// weight and role.
 #[derive(Debug, Clone, Copy)]
+pub struct TokenRef<'a> {
+    pub term: u32,
+    pub weight: f32,
+    pub role: Role,
+    pub transliterated: bool,
+    pub alts: U32List<'a>,
+}
+
+impl Default for TokenRef<'_> {
+    fn default() -> Self {
+        TokenRef {
+            term: u32::MAX,
+            weight: 0.0,
+            role: Role::Word,
+            transliterated: false,
+            alts: U32List::default(),
+        }
+    }
+}
+
+/// A bounds-safe view of a little-endian u32 list in mapped bytes.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct U32List<'a> {
     bytes: &'a [u8],
 }

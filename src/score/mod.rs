@@ -13,7 +13,9 @@
 //!    script (vowel-less Arabic; two consonants suffice there); a typo
 //!    within the edit budget for the length (none up to 3 letters, but a
 //!    3-letter vowel swap such as Fey/Fei scores 0.8; 1 edit up to 5
-//!    letters, 2 up to 8, 3 beyond; transpositions count once) scores
+//!    letters, 2 beyond — a third edit in a long token met different names
+//!    more often than typos: Abdulrahman/Abdulrazak; transpositions count
+//!    once) scores
 //!    `1 − 0.6·d/len`; equal Double Metaphone code 0.85; an initial against
 //!    a word starting with it 0.5 (weak, by design); legal forms only meet
 //!    their own canonical form.
@@ -50,13 +52,18 @@ pub const PATRONYMIC_COST: f32 = 0.2;
 /// East Slavic patronymics (`…ovich`, `…evich`, `…ovna`, `…evna`,
 /// `…ichna`, Ukrainian `…ovych`) and Turkic `…ogly`/`…kyzy`.
 pub fn is_patronymic(t: &str) -> bool {
+    is_patronymic_bytes(t.as_bytes())
+}
+
+/// [`is_patronymic`] on bytes.
+pub fn is_patronymic_bytes(t: &[u8]) -> bool {
     t.len() >= 6
         && [
             "ovich", "evich", "ovna", "evna", "ichna", "ovych", "evych", "ogly", "oglu", "kyzy",
             "qizi",
         ]
         .iter()
-        .any(|s| t.ends_with(s))
+        .any(|s| t.ends_with(s.as_bytes()))
 }
 
 /// How two tokens met.
@@ -205,13 +212,47 @@ pub fn edit_budget(len: usize) -> usize {
     match len {
         0..=3 => 0,
         4..=5 => 1,
-        6..=8 => 2,
-        _ => 3,
+        _ => 2,
+    }
+}
+
+/// The fields of a token that [`similarity`] reads, borrowed (so a list
+/// term can be compared without building a [`Token`]).
+#[derive(Debug, Clone, Copy)]
+pub struct TokenView<'a> {
+    pub text: &'a str,
+    pub alts: &'a [String],
+    pub role: Role,
+    pub skeleton: &'a str,
+    pub phonetic: &'a str,
+    pub transliterated: bool,
+}
+
+impl<'a> TokenView<'a> {
+    /// A token's view.
+    pub fn of(t: &'a Token) -> TokenView<'a> {
+        TokenView {
+            text: &t.text,
+            alts: &t.alts,
+            role: t.role,
+            skeleton: &t.skeleton,
+            phonetic: &t.phonetic,
+            transliterated: t.transliterated,
+        }
+    }
+
+    fn spellings(&self) -> impl Iterator<Item = &'a str> + 'a {
+        std::iter::once(self.text).chain(self.alts.iter().map(String::as_str))
     }
 }
 
 /// Similarity of two tokens in [0, 1] and how they met (see module docs).
 pub fn token_similarity(q: &Token, l: &Token) -> Option<(f32, How)> {
+    similarity(TokenView::of(q), TokenView::of(l))
+}
+
+/// [`token_similarity`] on borrowed views.
+pub fn similarity(q: TokenView<'_>, l: TokenView<'_>) -> Option<(f32, How)> {
     if q.role == Role::LegalForm || l.role == Role::LegalForm {
         return (q.role == l.role && q.text == l.text).then_some((1.0, How::LegalForm));
     }
@@ -235,7 +276,7 @@ pub fn token_similarity(q: &Token, l: &Token) -> Option<(f32, How)> {
             return None;
         }
         let (i, w) = if q_init { (q, l) } else { (l, q) };
-        if w.spellings().any(|s| s.starts_with(i.text.as_str())) {
+        if w.spellings().any(|s| s.starts_with(i.text)) {
             return Some((0.5, How::Initial));
         }
         return None;

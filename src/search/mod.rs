@@ -10,23 +10,42 @@
 //! `g` keys. Expansions are cached per searcher (customer names repeat their
 //! tokens). Identifiers given with the query are looked up exactly.
 //!
-//! Common tokens must not explode the candidate set. Query tokens are
-//! visited rarest first; once the tokens left could not, even matched
-//! perfectly against the rarest possible list tokens, lift a name that none
-//! of the rarer tokens reached to the threshold, their postings only update
-//! names already found and add none. The bound used, for a name matching
-//! the set S of query tokens through list terms of total weight at most L,
-//! is `(W_S + L + s·(W_O + L_O)) / (W_min + L + L_O)`, where `W_min` is the
-//! query's total weight less everything gluing could remove, a list term's
-//! weight is at most its frequency weight (or 0.15, the largest role
-//! weight, if that is more), and the other query tokens (weight `W_O`) may
-//! still pair by ways the index does not retrieve at similarity at most
-//! `s` = [`UNRETRIEVED_SIM`] with list tokens of weight `L_O` (taken at its
-//! worst): no score can exceed it (see `src/score`), so the pruning costs
-//! no recall.
-//! A hard cap ([`MAX_CANDIDATES`]; names ranked by the evidence they
-//! matched, `(W_S + L) / (W + L)`) stops pathological queries; hitting it
-//! is counted in [`Stats`], and the screening evaluation reports how often.
+//! Common tokens must not explode the candidate set, and no listed name
+//! that could score at or above the threshold may be lost. Scoring (see
+//! `src/score`) is a ratio N/D; a name reaches the threshold T only if
+//! N − T·D ≥ 0, and this splits into a sum over query tokens, which gives
+//! two safe bounds:
+//!
+//! 1. **Per token.** Each query token i gets two numbers: `matched_i`, the
+//!    most it can add to N − T·D (beyond its own −T·w_i) when it pairs
+//!    with a list term it reaches (`sim·w_i + L·max(0, sim − T)`, with sim
+//!    an upper bound of the pair's similarity and L the most a list token
+//!    of that spelling can weigh), and `missed_i`, the most it can add
+//!    when it pairs by a way the index does not retrieve — an initial
+//!    (0.5, against a list token of weight 0.15) — or not at all
+//!    ([`unretrieved`]). A name matching
+//!    the set S of query tokens can reach T only if
+//!    `Σ_S matched + Σ_other missed ≥ T·W_min`, where W_min is the query's
+//!    weight less what gluing two query tokens into one could remove. So
+//!    tokens are walked most decisive first, and once a name matching
+//!    none of the walked tokens could not reach T, postings only mark
+//!    names already found.
+//! 2. **Per name.** A surviving name's tokens are read as term ids (no
+//!    strings, no allocation) and, relaxing the rule that a list token
+//!    pairs only once, `Σ_i max(0, max_j [s_ij·(w_i + w_j) − T·(1 − c_j)·w_j])
+//!    ≥ T·(W + Σ_j c_j·w_j)` is tested, with s_ij the reached similarity
+//!    or the unretrieved bound, and c_j the cost of leaving list token j
+//!    unpaired. Names a glued spelling reaches (where the scorer merges
+//!    tokens first) skip this test.
+//!
+//! Only names passing both are scored. Every retrieval path of the scorer
+//! is indexed (exact spellings, deletion neighbours, 3-letter vowel swaps,
+//! skeletons — two-letter ones of transliterated terms too — phonetic
+//! codes, glued pairs exact and on their skeleton), so the pruning costs no recall; a test checks it
+//! against scoring every name of an index.
+//! A hard cap ([`MAX_CANDIDATES`]; names ranked by their bound) stops
+//! pathological queries; hitting it is counted in [`Stats`], and the
+//! screening evaluation reports how often.
 //!
 //! ## Scores
 //! Every candidate name is scored with [`crate::score::compare`]; an entity
@@ -40,6 +59,10 @@
 //! [`ID_MATCH_SCORE`] at least.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::sync::Arc;
+
+use rustc_hash::FxHasher;
 
 use serde::Serialize;
 
@@ -47,21 +70,29 @@ use crate::analysis::weights::frequency_weight;
 use crate::analysis::{analyze, Role, Token};
 use crate::error::Result;
 use crate::index::build::{deletion_budget, deletions};
-use crate::index::format::{key, normalize_id};
-use crate::index::Index;
+use crate::index::format::{key, normalize_id, vowel_swap_keys};
+use crate::index::{Index, TokenRef};
 use crate::model::{DateOfBirth, Entity, Kind, NameStrength, PartialDate};
-use crate::score::{compare_tokens, dl_distance, edit_budget, Pair};
+use crate::score::{
+    compare_tokens, dl_distance, edit_budget, is_patronymic_bytes, similarity, Pair, TokenView,
+    PATRONYMIC_COST, UNMATCHED_LISTED_COST,
+};
 
 /// The default threshold (see the README's evaluation section for the
 /// recall and alert rate measured at it).
 pub const DEFAULT_THRESHOLD: f32 = 0.85;
 /// Default number of hits returned.
 pub const DEFAULT_MAX_HITS: usize = 10;
-/// The most a query token and a list token can be alike by ways the index
-/// does not retrieve: an initial (0.5), a 3-letter vowel swap (0.8), a typo
-/// past the indexed deletion budget (at most 0.8), and tokens glued on a
-/// shared skeleton (0.9, or 0.93 for transliterated tokens).
-pub const UNRETRIEVED_SIM: f32 = 0.93;
+/// How alike an initial and a word starting with it are (see `src/score`).
+const INITIAL_SIM: f32 = 0.5;
+/// The largest weight a role gives a list token (an initial's).
+const MAX_ROLE_WEIGHT: f32 = 0.15;
+/// A token that may only mark names already found is not walked when its
+/// postings outnumber the candidates this many times.
+const SKIP_WALK_FACTOR: usize = 32;
+/// Query tokens tracked per candidate name (bits of a u64 mask); tokens
+/// past it count as matched at their best (a safe bound).
+const MAX_MASK_TOKENS: usize = 63;
 /// Token expansions a searcher keeps (then starts afresh).
 pub const EXPANSION_CACHE: usize = 100_000;
 /// Decoded list names a searcher keeps (then starts afresh).
@@ -153,28 +184,149 @@ pub struct Hit {
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct Stats {
     pub terms: usize,
+    /// Names any query token reached.
     pub candidates: usize,
+    /// Names past the per-token bound (read for the per-name bound).
+    pub prefiltered: usize,
+    /// Names scored in full.
     pub scored: usize,
     pub capped: bool,
 }
 
-/// How a query token reached an index term.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Via {
-    Exact,
-    Fuzzy,
-    Skeleton,
-    Phonetic,
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// An index term a query token reaches: its id, an upper bound of the
+/// pair's token similarity, and the most a list token of that spelling can
+/// weigh (its frequency weight, or the largest role weight if more).
+#[derive(Debug, Clone, Copy)]
+struct Reach {
+    tid: u32,
+    sim: f32,
+    listed: f32,
+}
+
+/// What a query token reaches in the index, cached per searcher.
+struct Expansion {
+    /// Terms, sorted by id.
+    reaches: Vec<Reach>,
+    /// Names with two adjacent tokens that glued may be this token.
+    glued: Vec<u32>,
+    /// Total postings of the reached terms.
+    postings: usize,
+    /// Reaches as (contribution, term id), best first, for `ranked_for`
+    /// (threshold, token weight).
+    ranked: Vec<(f32, u32)>,
+    ranked_for: (f32, f32),
+}
+
+/// A query token made ready for the bounds (module docs).
+struct Prepared {
+    exp: Arc<Expansion>,
+    /// The most it is alike any list token it does not reach.
+    unretrieved: f32,
+    /// Its largest contribution to N − T·D when paired through a reach.
+    matched: f32,
+    /// Its largest contribution when not reached.
+    missed: f32,
+}
+
+/// Scratch of the candidate walk, indexed by name id (dense arrays: a
+/// posting costs an array access, not a hash probe): which query tokens
+/// reached the name ([`PRESENT`] marks a candidate) and what they add to
+/// its bound; `touched` lists the names to reset.
+#[derive(Default)]
+struct Walk {
+    mask: Vec<u64>,
+    gain: Vec<f32>,
+    touched: Vec<u32>,
+}
+
+/// Mask bit of a name that is a candidate.
+const PRESENT: u64 = 1 << 63;
+
+impl Walk {
+    fn reset(&mut self, names: usize) {
+        for &n in &self.touched {
+            if let Some(m) = self.mask.get_mut(n as usize) {
+                *m = 0;
+            }
+        }
+        self.touched.clear();
+        if self.mask.len() != names {
+            self.mask = vec![0; names];
+            self.gain = vec![0.0; names];
+        }
+    }
+
+    /// Token `bit` reached name `nid`, adding `gain` to its bound (the
+    /// first reach of a token is its best: reaches come best first).
+    #[inline]
+    fn reach(&mut self, nid: u32, bit: u64, gain: f32, may_add: bool) {
+        let Some(m) = self.mask.get_mut(nid as usize) else {
+            return;
+        };
+        if *m == 0 {
+            if may_add {
+                *m = PRESENT | bit;
+                self.gain[nid as usize] = gain;
+                self.touched.push(nid);
+            }
+        } else if *m & bit == 0 {
+            *m |= bit;
+            self.gain[nid as usize] += gain;
+        }
+    }
+}
+
+/// The most a query token can be alike a list token its expansion does not
+/// reach (module docs): an initial 0.5; legal forms meet only their own
+/// form, which is retrieved. Every other way two tokens meet is retrieved,
+/// so above 0.5 a name is a candidate as soon as it can be a hit.
+fn unretrieved(t: &Token) -> f32 {
+    if t.role == Role::LegalForm {
+        return 0.0;
+    }
+    INITIAL_SIM
+}
+
+/// Orders an expansion's reaches by their contribution to the per-token
+/// bound at threshold `thr` for a token of weight `w`, best first (the walk
+/// relies on a name's first reach by a token being its best).
+fn rank(e: &mut Expansion, thr: f32, w: f32) {
+    e.ranked.clear();
+    e.ranked.extend(
+        e.reaches
+            .iter()
+            .map(|r| (r.sim * w + r.listed * (r.sim - thr).max(0.0), r.tid)),
+    );
+    e.ranked
+        .sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+    e.ranked_for = (thr, w);
+}
+
+/// The cache key of a query token's expansion: everything it depends on.
+fn token_key(t: &Token) -> String {
+    let mut k = String::with_capacity(t.text.len() + 4);
+    k.push_str(&t.text);
+    k.push(char::from(b'0' + t.role as u8));
+    k.push(if t.transliterated { 't' } else { 'l' });
+    for a in &t.alts {
+        k.push('\u{1}');
+        k.push_str(a);
+    }
+    k
 }
 
 /// A reusable per-thread searcher over one index. Cheap to create; keeps a
 /// cache of token expansions across queries.
 pub struct Searcher<'i> {
     index: &'i Index,
-    cache: HashMap<String, Vec<(u32, Via, f32)>>,
+    cache: FastMap<String, Arc<Expansion>>,
+    /// Scratch of the candidate walk, indexed by name id.
+    walk: Walk,
     /// Decoded tokens of list names scored before (names recur across
     /// queries through their common tokens).
-    names: HashMap<u32, std::sync::Arc<Vec<Token>>>,
+    names: HashMap<u32, Arc<Vec<Token>>>,
     /// Whether token expansions are cached across queries.
     token_cache: bool,
     pub stats: Stats,
@@ -225,7 +377,8 @@ impl<'i> Searcher<'i> {
     pub fn new(index: &'i Index) -> Searcher<'i> {
         Searcher {
             index,
-            cache: HashMap::new(),
+            cache: FastMap::default(),
+            walk: Walk::default(),
             names: HashMap::new(),
             token_cache: true,
             stats: Stats::default(),
@@ -241,66 +394,137 @@ impl<'i> Searcher<'i> {
         }
     }
 
-    /// The index terms a query token reaches, how, and the most a list
-    /// token of that text can weigh (its frequency weight, or the largest
-    /// role weight, 0.15, if that is more).
-    fn expand(&mut self, t: &Token) -> Result<Vec<(u32, Via, f32)>> {
-        if let Some(v) = self.cache.get(&t.text).filter(|_| self.token_cache) {
-            return Ok(v.clone());
+    /// The index terms a query token reaches (see [`Reach`]), sorted by
+    /// term id; cached per searcher (customer names repeat their tokens).
+    fn expand(&mut self, t: &Token, unretrieved: f32, thr: f32) -> Result<Arc<Expansion>> {
+        let key = token_key(t);
+        if self.token_cache {
+            if let Some(v) = self.cache.get_mut(&key) {
+                if v.ranked_for != (thr, t.weight) {
+                    let e = Expansion {
+                        reaches: v.reaches.clone(),
+                        glued: v.glued.clone(),
+                        postings: v.postings,
+                        ranked: Vec::new(),
+                        ranked_for: (f32::NAN, f32::NAN),
+                    };
+                    let mut e = e;
+                    rank(&mut e, thr, t.weight);
+                    *v = Arc::new(e);
+                }
+                return Ok(v.clone());
+            }
         }
         let idx = self.index;
-        let mut out: HashMap<u32, Via> = HashMap::new();
-        let mut offer = |tid: u32, via: Via| {
-            let e = out.entry(tid).or_insert(via);
-            if via < *e {
-                *e = via;
-            }
+        // term id → reached by an exact spelling
+        let mut out: FastMap<u32, bool> = FastMap::default();
+        let mut offer = |tid: u32, exact: bool| {
+            let e = out.entry(tid).or_insert(exact);
+            *e |= exact;
         };
         for s in t.spellings() {
             if let Some(tid) = idx.term_id(s) {
-                offer(tid, Via::Exact);
+                offer(tid, true);
             }
             if t.role == Role::LegalForm {
                 continue;
             }
-            let budget = edit_budget(s.chars().count());
-            if budget > 0 {
-                for d in deletions(s, deletion_budget(s)) {
-                    for tid in idx.key_list(key::DELETION, d.as_bytes())?.iter() {
-                        let (text, _, _) = idx.term(tid)?;
-                        let b = budget.max(edit_budget(text.chars().count()));
-                        if dl_distance(s.as_bytes(), text.as_bytes(), b) <= b {
-                            offer(tid, Via::Fuzzy);
-                        }
+            for v in vowel_swap_keys(s) {
+                for tid in idx.key_list(key::VOWEL_SWAP, &v)?.iter() {
+                    offer(tid, false);
+                }
+            }
+            // The deletion neighbourhood (the spelling itself included, so
+            // a 3-letter token still finds 4-letter terms one insertion
+            // away).
+            let q_budget = edit_budget(s.chars().count());
+            for d in deletions(s, deletion_budget(s)) {
+                for tid in idx.key_list(key::DELETION, d.as_bytes())?.iter() {
+                    let text = idx.term_bytes(tid)?;
+                    let b = q_budget.max(edit_budget(text.len()));
+                    if b > 0 && dl_distance(s.as_bytes(), text, b) <= b {
+                        offer(tid, false);
                     }
                 }
             }
         }
         if t.role != Role::LegalForm {
-            let min_sk = if t.transliterated { 2 } else { 3 };
-            if t.skeleton.len() >= min_sk {
-                for tid in idx.key_list(key::SKELETON, t.skeleton.as_bytes())?.iter() {
-                    offer(tid, Via::Skeleton);
+            let sk = t.skeleton.as_bytes();
+            if sk.len() >= 3 || (t.transliterated && sk.len() == 2) {
+                for tid in idx.key_list(key::SKELETON, sk)?.iter() {
+                    offer(tid, false);
+                }
+            } else if sk.len() == 2 {
+                for tid in idx.key_list(key::SHORT_SKELETON, sk)?.iter() {
+                    offer(tid, false);
                 }
             }
             if t.phonetic.len() >= 3 && t.text.len() >= 4 {
                 for tid in idx.key_list(key::PHONETIC, t.phonetic.as_bytes())?.iter() {
-                    offer(tid, Via::Phonetic);
+                    offer(tid, false);
                 }
             }
         }
-        let mut v: Vec<(u32, Via, f32)> = Vec::with_capacity(out.len());
-        for (tid, via) in out {
-            let (text, _, _) = idx.term(tid)?;
-            v.push((tid, via, frequency_weight(text).max(0.15)));
+        let mut v: Vec<Reach> = Vec::with_capacity(out.len());
+        for (tid, exact) in out {
+            let (text, skeleton, phonetic) = idx.term(tid)?;
+            let sim = if exact {
+                1.0
+            } else {
+                // The similarity to the term as a plain word transliterated
+                // from another script: at least what any list token of
+                // that spelling scores (roles and script only lower it).
+                let lt = TokenView {
+                    text,
+                    alts: &[],
+                    role: Role::Word,
+                    skeleton,
+                    phonetic,
+                    transliterated: true,
+                };
+                similarity(TokenView::of(t), lt).map(|x| x.0).unwrap_or(0.0)
+            };
+            // A term no more alike than the unretrieved bound adds nothing.
+            if sim > unretrieved {
+                v.push(Reach {
+                    tid,
+                    sim,
+                    listed: frequency_weight(text).max(MAX_ROLE_WEIGHT),
+                });
+            }
         }
-        v.sort_unstable_by_key(|x| x.0);
-        self.stats.terms += v.len();
+        v.sort_unstable_by_key(|x| x.tid);
+        let mut glued: Vec<u32> = Vec::new();
+        if t.role != Role::LegalForm {
+            for s in t.spellings() {
+                glued.extend(idx.key_list(key::GLUED, s.as_bytes())?.iter());
+            }
+            if t.skeleton.len() >= 5 {
+                glued.extend(
+                    idx.key_list(key::GLUED_SKELETON, t.skeleton.as_bytes())?
+                        .iter(),
+                );
+            }
+        }
+        let mut postings = 0;
+        for r in &v {
+            postings += idx.postings(r.tid)?.len();
+        }
+        let mut e = Expansion {
+            reaches: v,
+            glued,
+            postings,
+            ranked: Vec::new(),
+            ranked_for: (f32::NAN, f32::NAN),
+        };
+        rank(&mut e, thr, t.weight);
+        let v = Arc::new(e);
+        self.stats.terms += v.reaches.len();
         if self.token_cache {
             if self.cache.len() >= EXPANSION_CACHE {
                 self.cache.clear();
             }
-            self.cache.insert(t.text.clone(), v.clone());
+            self.cache.insert(key, v.clone());
         }
         Ok(v)
     }
@@ -310,90 +534,83 @@ impl<'i> Searcher<'i> {
         self.stats = Stats::default();
         let a = analyze(&q.name);
         let idx = self.index;
-        let n = a.tokens.len().min(63);
+        let thr = opts.threshold;
+        let prune = thr > 0.0;
+        let n = a.tokens.len().min(MAX_MASK_TOKENS);
         let w_all: f32 = a.tokens.iter().map(|t| t.weight).sum();
-        let glue_slack: f32 = a
-            .tokens
-            .windows(2)
-            .map(|w| w[0].weight.min(w[1].weight))
-            .sum();
-        let w_min = (w_all - glue_slack).max(a.tokens.iter().map(|t| t.weight).fold(0.0, f32::max));
-        // A name matching the query tokens of total weight `w_s` through
-        // list tokens of total weight at most `l` scores at most this (see
-        // `src/score`: similarities are at most 1, unmatched query tokens
-        // cost fully). The other query tokens (`w_o` in weight, `k_o` in
-        // number) may still pair by ways retrieval does not index (an
-        // initial, a 3-letter vowel swap, a typo past the deletion budget),
-        // each at most UNRETRIEVED_SIM; the bound allows for that too.
-        let bound = |w_s: f32, l: f32, w_o: f32, k_o: f32| -> f32 {
-            let f = |lo: f32| {
-                let den = w_min + l + lo;
-                if den <= 0.0 {
-                    1.0
-                } else {
-                    (w_s + l + UNRETRIEVED_SIM * (w_o + lo)) / den
-                }
-            };
-            f(0.0).max(f(k_o)).min(1.0)
-        };
-        // Expand every token first: the most a list token reached through
-        // it can weigh bounds what it can add.
-        let mut expansions: Vec<Vec<(u32, Via, f32)>> = Vec::with_capacity(n);
-        let mut max_listed: Vec<f32> = Vec::with_capacity(n);
+
+        // Per query token: its reaches and its bound contributions.
+        let mut prep: Vec<Prepared> = Vec::with_capacity(n);
         for t in a.tokens.iter().take(n) {
-            let e = self.expand(t)?;
-            let glued = idx.key_list(key::GLUED, t.text.as_bytes())?;
-            let m = e
-                .iter()
-                .map(|x| x.2)
-                .fold(if glued.is_empty() { 0.0 } else { 1.0 }, f32::max);
-            max_listed.push(m);
-            expansions.push(e);
+            let u = unretrieved(t);
+            let exp = self.expand(t, u, thr)?;
+            let w = t.weight;
+            let mut matched = exp.ranked.first().map_or(0.0, |x| x.0);
+            let lo = if u >= thr {
+                1.0
+            } else if u <= INITIAL_SIM {
+                MAX_ROLE_WEIGHT
+            } else {
+                crate::analysis::weights::FLOOR
+            };
+            let missed = (u * w + (u - thr) * lo).max(0.0);
+            // Glued list tokens that this token may be (exact or on a
+            // long skeleton): reached names bypass the per-name bound.
+            if !exp.glued.is_empty() {
+                matched = matched.max(w + (1.0 - thr).max(0.0));
+            }
+            prep.push(Prepared {
+                exp,
+                unretrieved: u,
+                matched: matched.max(missed),
+                missed,
+            });
         }
-        // Rarest (heaviest) tokens first.
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&x, &y| a.tokens[y].weight.total_cmp(&a.tokens[x].weight));
-        let mut cand: HashMap<u32, (u64, f32)> = HashMap::new();
-        let add_names = |cand: &mut HashMap<u32, (u64, f32)>,
-                         names: &mut dyn Iterator<Item = u32>,
-                         bit: u64,
-                         lw: f32,
-                         may_add: bool| {
-            for nid in names {
-                match cand.get_mut(&nid) {
-                    Some(m) => {
-                        m.0 |= bit;
-                        m.1 += lw;
-                    }
-                    None if may_add => {
-                        cand.insert(nid, (bit, lw));
-                    }
-                    None => {}
+        // Adjacent query tokens that some list token writes as one (exact
+        // or on a long skeleton): their names bypass the per-name bound too,
+        // and the query's weight may shrink by the lighter of the two.
+        let mut glue_names: Vec<(u32, u64)> = Vec::new();
+        let mut glue_slack = 0.0f32;
+        for i in 0..n.saturating_sub(1) {
+            let (x, y) = (&a.tokens[i], &a.tokens[i + 1]);
+            if x.role == Role::LegalForm || y.role == Role::LegalForm {
+                continue;
+            }
+            let bits = (1u64 << i) | (1u64 << (i + 1));
+            let before = glue_names.len();
+            let glued = format!("{}{}", x.text, y.text);
+            if let Some(tid) = idx.term_id(&glued) {
+                glue_names.extend(idx.postings(tid)?.iter().map(|nid| (nid, bits)));
+            }
+            let sk = crate::analysis::keys::skeleton(&glued);
+            if sk.len() >= 5 {
+                for tid in idx.key_list(key::SKELETON, sk.as_bytes())?.iter() {
+                    glue_names.extend(idx.postings(tid)?.iter().map(|nid| (nid, bits)));
                 }
             }
-        };
-        let mut w_rem: f32 = order.iter().map(|&i| a.tokens[i].weight).sum();
-        let mut l_rem: f32 = order.iter().map(|&i| max_listed[i]).sum();
-        for (step, &i) in order.iter().enumerate() {
-            let t = &a.tokens[i];
-            let may_add = opts.threshold <= 0.0
-                || bound(w_rem, l_rem, w_all - w_rem, step as f32) >= opts.threshold;
-            let bit = 1u64 << i;
-            for &(tid, _, tw) in &expansions[i] {
-                let mut it = idx.postings(tid)?.iter();
-                add_names(&mut cand, &mut it, bit, tw, may_add);
+            if glue_names.len() > before {
+                glue_slack += x.weight.min(y.weight);
             }
-            let mut it = idx.key_list(key::GLUED, t.text.as_bytes())?.iter();
-            add_names(&mut cand, &mut it, bit, 1.0, may_add);
-            if i + 1 < n {
-                let glued = format!("{}{}", t.text, a.tokens[i + 1].text);
-                if let Some(tid) = idx.term_id(&glued) {
-                    let mut it = idx.postings(tid)?.iter();
-                    add_names(&mut cand, &mut it, bit | (1u64 << (i + 1)), 1.0, may_add);
-                }
+        }
+        // Tokens past the mask width count as matched at their best.
+        let beyond: f32 = a
+            .tokens
+            .iter()
+            .skip(n)
+            .map(|t| t.weight + (1.0 - thr).max(0.0))
+            .sum();
+        let w_min = (w_all - glue_slack).max(0.0);
+        let need = thr * w_min;
+        // Names a glued spelling reached (and identifier matches, below)
+        // go to the scorer whatever the per-name bound says.
+        let mut direct: FastMap<u32, u64> = FastMap::default();
+        for (i, p) in prep.iter().enumerate() {
+            for &nid in &p.exp.glued {
+                *direct.entry(nid).or_insert(0) |= 1u64 << i;
             }
-            w_rem -= t.weight;
-            l_rem -= max_listed[i];
+        }
+        for &(nid, bits) in &glue_names {
+            *direct.entry(nid).or_insert(0) |= bits;
         }
         // Entities matched by an identifier.
         let mut id_entities: HashMap<u32, String> = HashMap::new();
@@ -419,44 +636,89 @@ impl<'i> Searcher<'i> {
                     id_entities.insert(e, v.clone());
                     let er = idx.entity(e)?;
                     for k in 0..er.n_names {
-                        cand.entry(er.first_name + k).or_insert((0, 0.0));
+                        direct.entry(er.first_name + k).or_insert(0);
                     }
                 }
             }
         }
-        self.stats.candidates = cand.len();
-        // Prune by the bound, then cap.
-        // (safe bound, cap priority, name): the bound decides admission;
-        // under the hard cap, names go first by the evidence they matched
-        // (query weight plus list weight reached, over the query's weight).
-        let mut scored: Vec<(f32, f32, u32)> = cand
-            .into_iter()
-            .map(|(nid, (mask, lw))| {
-                let mut ws = 0.0;
-                let mut k = 0.0f32;
-                for i in 0..n {
-                    if mask & (1u64 << i) != 0 {
-                        ws += a.tokens[i].weight;
-                        k += 1.0;
-                    }
+        // Walk postings, most decisive tokens first; once a name matching
+        // none of the tokens walked so far could not reach the threshold,
+        // postings only mark names already found.
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&x, &y| {
+            let gx = prep[x].matched - prep[x].missed;
+            let gy = prep[y].matched - prep[y].missed;
+            gy.total_cmp(&gx).then(x.cmp(&y))
+        });
+        let mut walk = std::mem::take(&mut self.walk);
+        walk.reset(idx.name_count() as usize);
+        let base: f32 = prep.iter().map(|p| p.missed).sum::<f32>() + beyond;
+        for (&nid, &bits) in direct.iter() {
+            let g: f32 = prep
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| bits & (1u64 << i) != 0)
+                .map(|(_, p)| p.matched - p.missed)
+                .sum();
+            walk.reach(nid, PRESENT | bits, g, true);
+        }
+        let mut rest: f32 = prep.iter().map(|p| p.matched).sum::<f32>() + beyond;
+        // Tokens not walked count as matched for every candidate.
+        let mut unwalked = 0.0f32;
+        for &i in &order {
+            let may_add = !prune || rest >= need;
+            let bit = 1u64 << i;
+            let p = &prep[i];
+            if !may_add && p.exp.postings > SKIP_WALK_FACTOR * walk.touched.len() {
+                // Marking the few candidates through this token's many
+                // postings costs more than bounding each candidate.
+                unwalked += p.matched - p.missed;
+                rest += p.missed - p.matched;
+                continue;
+            }
+            for &(c, tid) in &p.exp.ranked {
+                let g = c.max(p.missed) - p.missed;
+                for nid in idx.postings(tid)?.iter() {
+                    walk.reach(nid, bit, g, may_add);
                 }
-                let l = lw.min(k);
-                let priority = (ws + l) / (w_all + l).max(f32::EPSILON);
-                (bound(ws, l, w_all - ws, n as f32 - k), priority, nid)
-            })
-            .filter(|(b, _, nid)| {
-                opts.threshold <= 0.0 || *b >= opts.threshold || self.is_id_name(*nid, &id_entities)
-            })
-            .collect();
+            }
+            rest += p.missed - p.matched;
+        }
+        self.stats.candidates = walk.touched.len();
+
+        // (priority, name): names that may reach the threshold, best
+        // evidence first.
+        let mut scored: Vec<(f32, u32)> = Vec::new();
+        for &nid in &walk.touched {
+            let bound = base + unwalked + walk.gain[nid as usize];
+            if direct.contains_key(&nid) {
+                let by_id = !id_entities.is_empty() && self.is_id_name(nid, &id_entities);
+                if prune && !by_id && bound < need {
+                    continue;
+                }
+                scored.push((f32::INFINITY, nid));
+                continue;
+            }
+            if prune && bound < need {
+                continue;
+            }
+            self.stats.prefiltered += 1;
+            let (lhs, rhs, est) = self.name_bound(nid, &a.tokens, &prep, w_all, thr)?;
+            if prune && lhs < rhs {
+                continue;
+            }
+            scored.push((est, nid));
+        }
+        self.walk = walk;
         if scored.len() > MAX_CANDIDATES {
-            scored.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.2.cmp(&y.2)));
+            scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
             scored.truncate(MAX_CANDIDATES);
             self.stats.capped = true;
         }
         self.stats.scored = scored.len();
         // Score names; best per entity.
         let mut best: HashMap<u32, (f32, u32, crate::score::Comparison)> = HashMap::new();
-        for (_, _, nid) in scored {
+        for (_, nid) in scored {
             let nr = idx.name(nid)?;
             let tokens = match self.names.get(&nid) {
                 Some(t) => t.clone(),
@@ -464,7 +726,7 @@ impl<'i> Searcher<'i> {
                     if self.names.len() >= NAME_CACHE {
                         self.names.clear();
                     }
-                    let t = std::sync::Arc::new(idx.name_tokens(&nr)?);
+                    let t = Arc::new(idx.name_tokens(&nr)?);
                     self.names.insert(nid, t.clone());
                     t
                 }
@@ -595,6 +857,71 @@ impl<'i> Searcher<'i> {
         });
         hits.truncate(opts.max_hits);
         Ok(hits)
+    }
+
+    /// The per-name bound (module docs): `(lhs, rhs, estimate)`; the name
+    /// can reach `thr` only if `lhs ≥ rhs`; the estimate (an upper bound of
+    /// the score before the matching rule) ranks names under the hard cap.
+    fn name_bound(
+        &self,
+        nid: u32,
+        q: &[Token],
+        prep: &[Prepared],
+        w_all: f32,
+        thr: f32,
+    ) -> Result<(f32, f32, f32)> {
+        const MAX_LISTED: usize = 32;
+        let idx = self.index;
+        let nr = idx.name(nid)?;
+        let m = nr.token_count() as usize;
+        if m > MAX_LISTED {
+            return Ok((f32::INFINITY, 0.0, f32::INFINITY));
+        }
+        let mut toks: [(f32, f32, TokenRef<'_>); MAX_LISTED] =
+            [(0.0, 0.0, TokenRef::default()); MAX_LISTED];
+        let mut cost = 0.0f32;
+        for (j, slot) in toks.iter_mut().enumerate().take(m) {
+            let t = idx.token_ref(&nr, j as u16)?;
+            let c = if is_patronymic_bytes(idx.term_bytes(t.term)?) {
+                PATRONYMIC_COST
+            } else {
+                UNMATCHED_LISTED_COST
+            };
+            cost += c * t.weight;
+            *slot = (t.weight, c, t);
+        }
+        let mut lhs = 0.0f32;
+        let mut est = 0.0f32;
+        for (i, qt) in q.iter().enumerate() {
+            let p = prep.get(i);
+            let mut best = 0.0f32;
+            let mut best_est = 0.0f32;
+            for &(w, c, t) in toks.iter().take(m) {
+                let s = match p {
+                    None => 1.0,
+                    Some(p) => {
+                        let look = |tid: u32| {
+                            p.exp
+                                .reaches
+                                .binary_search_by_key(&tid, |r| r.tid)
+                                .map(|k| p.exp.reaches[k].sim)
+                                .unwrap_or(0.0)
+                        };
+                        let mut s = p.unretrieved.max(look(t.term));
+                        for alt in t.alts.iter() {
+                            s = s.max(look(alt));
+                        }
+                        s
+                    }
+                };
+                best = best.max(s * (qt.weight + w) - thr * (1.0 - c) * w);
+                best_est = best_est.max(s * (qt.weight + w));
+            }
+            lhs += best;
+            est += best_est;
+        }
+        let den = w_all + cost;
+        Ok((lhs, thr * den, est / den.max(f32::EPSILON)))
     }
 
     fn is_id_name(&self, nid: u32, ids: &HashMap<u32, String>) -> bool {

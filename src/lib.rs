@@ -67,8 +67,10 @@
 
 pub mod analysis;
 pub mod batch;
+pub mod delta;
 pub mod error;
 pub mod eval;
+pub mod fetch;
 pub mod ffi;
 pub mod index;
 pub mod model;

@@ -100,6 +100,58 @@ enum Command {
     /// Screen a customer file (CSV or JSON lines) against an index: one
     /// result per input record, in input order, with an audit stamp.
     Screen(embargo::batch::cli::ScreenArgs),
+    /// Entities added, removed and changed (with the fields that differ)
+    /// between two indexes.
+    Diff {
+        /// The older index folder.
+        #[arg(long)]
+        old: PathBuf,
+        /// The newer index folder.
+        #[arg(long)]
+        new: PathBuf,
+        /// One JSON object on stdout (ids only).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Download the official lists into a lists folder: conditional
+    /// requests, retries, and a sanity check that keeps the previous good
+    /// version of any download that is empty, truncated, unreadable or
+    /// delists an implausible share.
+    Fetch {
+        /// The sources file (default: the bundled data/sources.toml).
+        #[arg(long)]
+        sources: Option<PathBuf>,
+        /// The lists folder (one subfolder per source).
+        #[arg(long)]
+        into: PathBuf,
+    },
+    /// Screen a customer file against only what changed between two
+    /// indexes: hits on added or changed entities, and retired alerts on
+    /// removed ones. One line per input record.
+    Rescreen {
+        /// The older index folder.
+        #[arg(long)]
+        old: PathBuf,
+        /// The newer index folder.
+        #[arg(long)]
+        new: PathBuf,
+        /// The customer file (CSV with a header, or JSON lines).
+        #[arg(long)]
+        input: PathBuf,
+        /// Where results go (`-` for stdout); a file gets an audit stamp
+        /// beside it, `<output>.manifest.json`.
+        #[arg(long)]
+        output: PathBuf,
+        /// Scores at or above this are hits.
+        #[arg(long, default_value_t = embargo::search::DEFAULT_THRESHOLD)]
+        threshold: f32,
+        /// At most this many hits per record (default: no limit).
+        #[arg(long)]
+        max_hits: Option<usize>,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Serve screening over HTTP (JSON): POST /v1/screen, GET /v1/lists,
     /// GET /healthz, GET /metrics, POST /v1/admin/reload.
     Serve(embargo::server::cli::ServeArgs),
@@ -165,6 +217,63 @@ fn main() -> ExitCode {
             ),
         },
         Command::Screen(args) => ExitCode::from(args.run()),
+        Command::Diff { old, new, json } => {
+            match embargo::delta::run_diff(&old, &new, json, &mut std::io::stdout().lock()) {
+                Ok(_) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Rescreen {
+            old,
+            new,
+            input,
+            output,
+            threshold,
+            max_hits,
+            threads,
+        } => {
+            let args = embargo::delta::RescreenArgs {
+                old,
+                new,
+                input,
+                output,
+                threshold,
+                max_hits,
+                threads: threads
+                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+            };
+            match embargo::delta::run_rescreen(&args) {
+                Ok(_) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(if e.kind() == embargo::ErrorKind::Usage {
+                        2
+                    } else {
+                        1
+                    })
+                }
+            }
+        }
+        Command::Fetch { sources, into } => {
+            match embargo::fetch::run_fetch(sources.as_deref(), &into) {
+                Ok(s) if s.failed() => {
+                    eprintln!("error: some sources were not updated (see above); their previous versions are kept");
+                    ExitCode::from(1)
+                }
+                Ok(_) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(if e.kind() == embargo::ErrorKind::Usage {
+                        2
+                    } else {
+                        1
+                    })
+                }
+            }
+        }
         Command::Serve(args) => args.run(),
     }
 }

@@ -13,7 +13,10 @@
 //! words weigh less (two letters say little, whatever their frequency).
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
+
+use rustc_hash::FxHasher;
 
 use super::Role;
 
@@ -22,8 +25,10 @@ pub const RARE: f32 = 1.0;
 /// Floor of any weight.
 pub const FLOOR: f32 = 0.05;
 
-static TABLE: LazyLock<HashMap<String, f32>> = LazyLock::new(|| {
-    let mut m = HashMap::new();
+type Table = HashMap<String, f32, BuildHasherDefault<FxHasher>>;
+
+static TABLE: LazyLock<Table> = LazyLock::new(|| {
+    let mut m = Table::default();
     for line in include_str!("../../data/analysis/token_weights.tsv").lines() {
         if line.starts_with('#') {
             continue;

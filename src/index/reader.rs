@@ -411,6 +411,21 @@ impl Index {
         })
     }
 
+    /// A name's tokens only, without its text (no UTF-8 check): a view
+    /// for [`Index::token_ref`], cheaper than [`Index::name`].
+    pub fn name_shape(&self, id: u32) -> Result<NameRef<'_>> {
+        let r = self.rec(section::NAMES, format::NAME_SIZE, id)?;
+        let g = |at| le::u32_at(r, at).unwrap_or(0);
+        Ok(NameRef {
+            id,
+            entity: g(0),
+            strength: NameStrength::Primary,
+            text: "",
+            first_token: g(4),
+            n_tokens: le::u16_at(r, 8).unwrap_or(0),
+        })
+    }
+
     /// The analysed tokens of a stored name, as the analysis produced them
     /// at build time.
     pub fn name_tokens(&self, name: &NameRef<'_>) -> Result<Vec<Token>> {

@@ -32,7 +32,9 @@
 //!    that is common (weight < [`COMMON_WEIGHT`]) or very short (≤ 3
 //!    letters) — "ALI", a vessel called "HOPE" — the score is capped at
 //!    [`UNINFORMATIVE_CAP`], below the default threshold; other evidence
-//!    (date of birth, identifiers: the matcher's job) must lift it.
+//!    (date of birth, identifiers: the matcher's job) must lift it. A
+//!    company name equal to the listed one with its legal form ("OMZ
+//!    OJSC" / "OMZ OAO") is not capped: the legal form is that evidence.
 
 use serde::Serialize;
 
@@ -455,7 +457,19 @@ pub fn compare_tokens(query: &[Token], listed: &[Token]) -> Comparison {
         })
         .collect();
     let mut capped = None;
-    if name_pairs.len() + glued.min(1) <= 1 && score > UNINFORMATIVE_CAP {
+    // A company written exactly as listed, legal form included ("OMZ OJSC"
+    // / "OMZ OAO"): the legal form is the other evidence.
+    let legal_paired = pairs.iter().any(|p| p.how == How::LegalForm);
+    let all_names_paired = q
+        .iter()
+        .zip(&q_used)
+        .chain(l.iter().zip(&l_used))
+        .all(|(t, used)| *used || !t.role.is_name());
+    let exact_company = legal_paired
+        && all_names_paired
+        && name_pairs.len() == 1
+        && pairs.iter().all(|p| p.similarity >= 1.0);
+    if name_pairs.len() + glued.min(1) <= 1 && score > UNINFORMATIVE_CAP && !exact_company {
         let reason = match name_pairs.first() {
             None => Some("no name token matched".to_string()),
             Some(&(i, j)) => {
@@ -565,6 +579,13 @@ mod tests {
         let x = c("Ali", "ALI");
         assert!(x.score <= super::UNINFORMATIVE_CAP, "{x:?}");
         assert!(x.capped.is_some());
+    }
+
+    #[test]
+    fn a_short_company_name_written_as_listed_with_its_legal_form_is_not_capped() {
+        assert_eq!(s("OMZ OJSC", "OMZ OAO"), 1.0);
+        assert!(s("OMZ", "OMZ OAO") <= super::UNINFORMATIVE_CAP);
+        assert!(s("OMZ LLC", "OMZ OAO") <= super::UNINFORMATIVE_CAP);
     }
 
     #[test]

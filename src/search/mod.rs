@@ -324,6 +324,8 @@ pub struct Searcher<'i> {
     cache: FastMap<String, Arc<Expansion>>,
     /// Scratch of the candidate walk, indexed by name id.
     walk: Walk,
+    /// Per term id: 0 not known yet, 1 not a patronymic, 2 a patronymic.
+    patronymics: std::cell::RefCell<Vec<u8>>,
     /// Decoded tokens of list names scored before (names recur across
     /// queries through their common tokens).
     names: HashMap<u32, Arc<Vec<Token>>>,
@@ -379,6 +381,7 @@ impl<'i> Searcher<'i> {
             index,
             cache: FastMap::default(),
             walk: Walk::default(),
+            patronymics: std::cell::RefCell::new(Vec::new()),
             names: HashMap::new(),
             token_cache: true,
             stats: Stats::default(),
@@ -862,6 +865,24 @@ impl<'i> Searcher<'i> {
     /// The per-name bound (module docs): `(lhs, rhs, estimate)`; the name
     /// can reach `thr` only if `lhs ≥ rhs`; the estimate (an upper bound of
     /// the score before the matching rule) ranks names under the hard cap.
+    /// Whether a term is a patronymic (memoised per term id).
+    fn patronymic(&self, tid: u32) -> Result<bool> {
+        let mut memo = self.patronymics.borrow_mut();
+        if memo.len() != self.index.term_count() as usize {
+            *memo = vec![0; self.index.term_count() as usize];
+        }
+        match memo.get(tid as usize).copied() {
+            Some(1) => Ok(false),
+            Some(2) => Ok(true),
+            Some(_) => {
+                let p = is_patronymic_bytes(self.index.term_bytes(tid)?);
+                memo[tid as usize] = if p { 2 } else { 1 };
+                Ok(p)
+            }
+            None => Ok(is_patronymic_bytes(self.index.term_bytes(tid)?)),
+        }
+    }
+
     fn name_bound(
         &self,
         nid: u32,
@@ -872,7 +893,7 @@ impl<'i> Searcher<'i> {
     ) -> Result<(f32, f32, f32)> {
         const MAX_LISTED: usize = 32;
         let idx = self.index;
-        let nr = idx.name(nid)?;
+        let nr = idx.name_shape(nid)?;
         let m = nr.token_count() as usize;
         if m > MAX_LISTED {
             return Ok((f32::INFINITY, 0.0, f32::INFINITY));
@@ -882,7 +903,7 @@ impl<'i> Searcher<'i> {
         let mut cost = 0.0f32;
         for (j, slot) in toks.iter_mut().enumerate().take(m) {
             let t = idx.token_ref(&nr, j as u16)?;
-            let c = if is_patronymic_bytes(idx.term_bytes(t.term)?) {
+            let c = if self.patronymic(t.term)? {
                 PATRONYMIC_COST
             } else {
                 UNMATCHED_LISTED_COST

@@ -66,6 +66,7 @@
 //! ([`ffi`], `include/embargo.h`).
 
 pub mod analysis;
+pub mod batch;
 pub mod delta;
 pub mod error;
 pub mod eval;

@@ -113,6 +113,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Screen a customer file (CSV or JSON lines) against an index: one
+    /// result per input record, in input order, with an audit stamp.
+    Screen(embargo::batch::cli::ScreenArgs),
     /// Entities added, removed and changed (with the fields that differ)
     /// between two indexes.
     Diff {
@@ -229,6 +232,7 @@ fn main() -> ExitCode {
                 json,
             ),
         },
+        Command::Screen(args) => ExitCode::from(args.run()),
         Command::Diff { old, new, json } => {
             match embargo::delta::run_diff(&old, &new, json, &mut std::io::stdout().lock()) {
                 Ok(_) => ExitCode::SUCCESS,

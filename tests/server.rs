@@ -344,7 +344,15 @@ fn every_documented_route_and_status_answers_as_documented() {
     record("/v1/screen", "post", &r);
     // 504 for a batch that runs past the deadline, and 503 for requests
     // that find the worker busy and the queue full meanwhile.
-    let big = batch(1000);
+    // Heavy on purpose (threshold 0 scores thousands of candidates per
+    // name), so it cannot finish inside the deadline however fast the
+    // matcher gets.
+    let big = {
+        let q: Vec<Value> = (0..1000)
+            .map(|i| json!({"name": format!("Mohammed Ali Hassan {i}"), "threshold": 0.0}))
+            .collect();
+        json!({ "queries": q }).to_string().into_bytes()
+    };
     let statuses = std::thread::scope(|sc| {
         let slow = sc.spawn(|| call(&tight, "POST", "/v1/screen", &big));
         std::thread::sleep(Duration::from_millis(50));

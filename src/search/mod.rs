@@ -96,7 +96,7 @@ const MAX_MASK_TOKENS: usize = 63;
 /// Token expansions a searcher keeps (then starts afresh).
 pub const EXPANSION_CACHE: usize = 200_000;
 /// Decoded list names a searcher keeps (then starts afresh).
-pub const NAME_CACHE: usize = 200_000;
+pub const NAME_CACHE: usize = 50_000;
 /// Hard cap of candidate names scored per query.
 pub const MAX_CANDIDATES: usize = 5000;
 /// Weak aliases count this share of their score.

@@ -98,6 +98,10 @@ fn screening_finds_every_hit_that_scoring_every_name_finds() {
         "Kim Jong Un",
         "Abu Bakr al Baghdadi",
         "Хасан Ахмед",
+        "Lee Alexander Paulson",
+        "Abdul Rahman Al Qadi",
+        "Abd Al Rahman",
+        "阿不都·哈克",
         "محمد علي",
     ]
     .iter()

@@ -35,8 +35,9 @@
 //!    pairs only once, `Σ_i max(0, max_j [s_ij·(w_i + w_j) − T·(1 − c_j)·w_j])
 //!    ≥ T·(W + Σ_j c_j·w_j)` is tested, with s_ij the reached similarity
 //!    or the unretrieved bound, and c_j the cost of leaving list token j
-//!    unpaired. Names a glued spelling reaches (where the scorer merges
-//!    tokens first) skip this test.
+//!    unpaired. Names where the scorer would merge tokens first (a glued
+//!    list pair reached them, or a glued query pair that the gluing rule
+//!    accepts for that name) skip this test.
 //!
 //! Only names passing both are scored. Every retrieval path of the scorer
 //! is indexed (exact spellings, deletion neighbours, 3-letter vowel swaps,
@@ -302,6 +303,15 @@ fn rank(e: &mut Expansion, thr: f32, w: f32) {
     e.ranked
         .sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
     e.ranked_for = (thr, w);
+}
+
+/// Two adjacent query tokens that glued reach some names (term ids of the
+/// glued spelling and of each part, where the index has them, and the
+/// glued skeleton).
+struct GluePair {
+    concat: Option<u32>,
+    parts: [Option<u32>; 2],
+    skeleton: String,
 }
 
 /// The cache key of a query token's expansion: everything it depends on.
@@ -573,6 +583,7 @@ impl<'i> Searcher<'i> {
         // or on a long skeleton): their names bypass the per-name bound too,
         // and the query's weight may shrink by the lighter of the two.
         let mut glue_names: Vec<(u32, u64)> = Vec::new();
+        let mut glue_pairs: Vec<GluePair> = Vec::new();
         let mut glue_slack = 0.0f32;
         for i in 0..n.saturating_sub(1) {
             let (x, y) = (&a.tokens[i], &a.tokens[i + 1]);
@@ -585,6 +596,12 @@ impl<'i> Searcher<'i> {
             glue_names.extend(names.iter().map(|&nid| (nid, bits)));
             if glue_names.len() > before {
                 glue_slack += x.weight.min(y.weight);
+                let glued = format!("{}{}", x.text, y.text);
+                glue_pairs.push(GluePair {
+                    concat: idx.term_id(&glued),
+                    parts: [idx.term_id(&x.text), idx.term_id(&y.text)],
+                    skeleton: crate::analysis::keys::skeleton(&glued),
+                });
             }
         }
         // Tokens past the mask width count as matched at their best.
@@ -599,9 +616,14 @@ impl<'i> Searcher<'i> {
         // Names a glued spelling reached (and identifier matches, below)
         // go to the scorer whatever the per-name bound says.
         let mut direct: FastMap<u32, u64> = FastMap::default();
+        // Of those, the ones that skip the per-name bound whatever happens:
+        // a glued list pair reached them, or an identifier. Names only a
+        // glued query pair reached are checked one by one (`query_glues`).
+        let mut bypass: FastMap<u32, ()> = FastMap::default();
         for (i, p) in prep.iter().enumerate() {
             for &nid in &p.exp.glued {
                 *direct.entry(nid).or_insert(0) |= 1u64 << i;
+                bypass.insert(nid, ());
             }
         }
         for &(nid, bits) in &glue_names {
@@ -632,6 +654,7 @@ impl<'i> Searcher<'i> {
                     let er = idx.entity(e)?;
                     for k in 0..er.n_names {
                         direct.entry(er.first_name + k).or_insert(0);
+                        bypass.insert(er.first_name + k, ());
                     }
                 }
             }
@@ -686,7 +709,9 @@ impl<'i> Searcher<'i> {
         let mut scored: Vec<(f32, u32)> = Vec::new();
         for &nid in &walk.touched {
             let bound = base + unwalked + walk.gain[nid as usize];
-            if direct.contains_key(&nid) {
+            if bypass.contains_key(&nid)
+                || (direct.contains_key(&nid) && self.query_glues(nid, &glue_pairs)?)
+            {
                 let by_id = !id_entities.is_empty() && self.is_id_name(nid, &id_entities);
                 if prune && !by_id && bound < need {
                     continue;
@@ -874,6 +899,32 @@ impl<'i> Searcher<'i> {
             }
         }
         Ok(names.into())
+    }
+
+    /// Whether the scorer may glue two adjacent query tokens against name
+    /// `nid` (the rule of `score::glues_at`, on term ids): a list token
+    /// spelled as the two glued, or one with their long skeleton when no
+    /// list token is spelled as either part.
+    fn query_glues(&self, nid: u32, pairs: &[GluePair]) -> Result<bool> {
+        let idx = self.index;
+        let nr = idx.name_shape(nid)?;
+        for p in pairs {
+            let (mut concat, mut part, mut skeleton) = (false, false, false);
+            for j in 0..nr.token_count() {
+                let t = idx.token_ref(&nr, j)?;
+                for tid in std::iter::once(t.term).chain(t.alts.iter()) {
+                    concat |= p.concat == Some(tid);
+                    part |= p.parts.contains(&Some(tid));
+                }
+                if p.skeleton.len() >= 5 && !skeleton {
+                    skeleton = idx.term(t.term)?.1 == p.skeleton;
+                }
+            }
+            if concat || (skeleton && !part) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Whether a term is a patronymic (memoised per term id).

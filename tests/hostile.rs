@@ -172,6 +172,10 @@ fn replay(target: &str, bytes: &[u8], _path: &Path) {
             embargo::index::fuzz_index(bytes);
             return;
         }
+        "batch_input" => {
+            embargo::batch::input::fuzz_records(bytes);
+            return;
+        }
         "detect" => {
             let _ = embargo::source::read_input(&Input::from_bytes("<seed>", bytes.to_vec()));
             return;

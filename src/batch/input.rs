@@ -1020,6 +1020,32 @@ fn build(line: u64, t: Texts<'_>, extra: Option<Map<String, Value>>) -> Parsed {
     }
 }
 
+/// Fuzz entry point (the `batch_input` fuzz target and its seed replay):
+/// reads `bytes` as a customer file — sniffing, header, every record, both
+/// encodings — and panics only if it yields more records than the input
+/// has lines (the one-record-per-input promise), never otherwise.
+pub fn fuzz_records(bytes: &[u8]) {
+    let Ok(sn) = sniff(bytes) else { return };
+    let mut r = RecordReader::new(bytes, Path::new("fuzz"), sn.format);
+    let Ok(header) = r.read_header() else {
+        return;
+    };
+    let header: Vec<String> = header
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).into_owned())
+        .collect();
+    let schema = Schema::from_header(&header).unwrap_or_default();
+    let mut c = Chunk::default();
+    let n = r.fill(&mut c, usize::MAX).unwrap_or(0);
+    let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
+    assert!(n <= lines, "{n} records from {lines} lines");
+    for rec in &c.records {
+        for enc in [Encoding::Utf8, Encoding::Windows1252] {
+            let _ = parse_record(&c, rec, sn.format, &schema, enc, true);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1234,25 +1260,7 @@ mod tests {
             if rng.chance(0.3) {
                 bytes.splice(0..0, b"id,name\n".iter().copied());
             }
-            let Ok(sn) = sniff(&bytes) else { continue };
-            let mut r = RecordReader::new(&bytes[..], Path::new("fuzz"), sn.format);
-            let Ok(header) = r.read_header() else {
-                continue;
-            };
-            let header: Vec<String> = header
-                .iter()
-                .map(|h| String::from_utf8_lossy(h).into_owned())
-                .collect();
-            let schema = Schema::from_header(&header).unwrap_or_default();
-            let mut c = Chunk::default();
-            let n = r.fill(&mut c, usize::MAX).unwrap_or(0);
-            let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
-            assert!(n <= lines, "{n} records from {lines} lines: {bytes:?}");
-            for rec in &c.records {
-                for enc in [Encoding::Utf8, Encoding::Windows1252] {
-                    let _ = parse_record(&c, rec, sn.format, &schema, enc, true);
-                }
-            }
+            fuzz_records(&bytes);
         }
     }
 

@@ -176,6 +176,13 @@ fn replay(target: &str, bytes: &[u8], _path: &Path) {
             embargo::batch::input::fuzz_records(bytes);
             return;
         }
+        "server_request" => {
+            let limits = embargo::server::request::Limits::default();
+            if let Err(e) = embargo::server::request::parse_screen(bytes, &limits) {
+                assert!((400..500).contains(&e.status), "{}", e.status);
+            }
+            return;
+        }
         "detect" => {
             let _ = embargo::source::read_input(&Input::from_bytes("<seed>", bytes.to_vec()));
             return;

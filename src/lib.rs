@@ -6,8 +6,19 @@
 //!    Canada, Australia, OpenSanctions) into the [`model`]: one [`Entity`]
 //!    per list entry, with every name and its strength, dates of birth,
 //!    countries, identifiers, programmes, remarks and cross-list links.
-//! 2. [`normalize`] turns names into comparable text (script detection now;
-//!    transliteration and name parts next).
+//! 2. [`normalize`] folds names (Unicode, case, marks) and romanises other
+//!    scripts; [`analysis`] tags name parts and computes the keys and frozen
+//!    weights — the same code at build and query time.
+//! 3. [`index`] compiles lists into a versioned, checksummed, memory-mapped
+//!    index (FSTs of terms and keys, fixed-width tables, canonical records).
+//! 4. [`search`] finds every entity a query may be, under exact score
+//!    bounds, and scores it with [`score`] (token alignment, explained),
+//!    adding date-of-birth, country, kind and identifier evidence.
+//! 5. [`batch`] screens whole customer files in parallel, in order, with an
+//!    audit stamp; [`delta`] diffs indexes and rescreens only what changed;
+//!    [`fetch`] downloads the official lists safely; [`server`] answers
+//!    HTTP requests with live index swaps; [`ffi`] is the C ABI.
+//!    [`eval`] measures recall and alert rates.
 //!
 //! Errors everywhere are one [`Error`] type that names the file and line.
 //!

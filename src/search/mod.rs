@@ -23,7 +23,7 @@
 //!    of that spelling can weigh), and `missed_i`, the most it can add
 //!    when it pairs by a way the index does not retrieve — an initial
 //!    (0.5, against a list token of weight 0.15) — or not at all
-//!    ([`unretrieved`]). A name matching
+//!    (`unretrieved`). A name matching
 //!    the set S of query tokens can reach T only if
 //!    `Σ_S matched + Σ_other missed ≥ T·W_min`, where W_min is the query's
 //!    weight less what gluing two query tokens into one could remove. So

@@ -164,6 +164,74 @@ fn every_name_is_retrievable_by_its_own_keys() {
     }
 }
 
+/// The one-walk deletion lookup finds exactly the term lists that looking
+/// up each deletion variant finds: for every term of the UN index and for
+/// typo'd spellings of them (a letter dropped, doubled, swapped, or
+/// replaced, a non-Latin letter added).
+#[test]
+fn the_deletion_walk_finds_what_the_variant_lookups_find() {
+    use embargo::index::build::{deletion_budget, deletions};
+    use std::collections::BTreeSet;
+    let dir = tmp("delwalk");
+    build(&small_lists(), &dir).unwrap();
+    let idx = Index::open(&dir).unwrap();
+    let mut words: Vec<String> = Vec::new();
+    for tid in (0..idx.term_count()).step_by(7) {
+        let (t, _, _) = idx.term(tid).unwrap();
+        let c: Vec<char> = t.chars().collect();
+        words.push(t.to_string());
+        if c.len() >= 3 {
+            let m = c.len() / 2;
+            let drop: String = c
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != m)
+                .map(|x| x.1)
+                .collect();
+            let mut dbl = c.clone();
+            dbl.insert(m, c[m]);
+            let mut swp = c.clone();
+            swp.swap(m - 1, m);
+            let mut rep = c.clone();
+            rep[m] = 'q';
+            let mut uni = c.clone();
+            uni.insert(1, 'ж');
+            for v in [
+                drop,
+                dbl.into_iter().collect(),
+                swp.into_iter().collect(),
+                rep.into_iter().collect(),
+                uni.into_iter().collect(),
+            ] {
+                words.push(v);
+            }
+        }
+    }
+    words.extend(["aaaa", "mohammed", "abbas", "x", "ab"].map(String::from));
+    let mut nonempty = 0;
+    for w in &words {
+        let budget = deletion_budget(w);
+        let mut expected = BTreeSet::new();
+        for d in deletions(w, budget) {
+            expected.extend(
+                idx.key_list(format::key::DELETION, d.as_bytes())
+                    .unwrap()
+                    .iter(),
+            );
+        }
+        let mut got = BTreeSet::new();
+        idx.for_each_deletion_list(format::key::DELETION, w, budget, &mut |l| {
+            got.extend(l.iter());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(got, expected, "{w}");
+        nonempty += usize::from(!got.is_empty());
+    }
+    assert!(nonempty > words.len() / 3, "{nonempty} of {}", words.len());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap().flatten() {

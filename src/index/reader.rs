@@ -396,6 +396,36 @@ impl Index {
         }
     }
 
+    /// Calls `f` with the list of every key of family `kind` that is `word`
+    /// with at most `budget` characters deleted (the word itself included,
+    /// never the empty string): the lookups of
+    /// [`deletions`](crate::index::build::deletions) done as one walk of
+    /// the key FST, so variants sharing a prefix share its traversal and a
+    /// prefix absent from the index ends every variant under it. A variant
+    /// may be reported more than once (two deletions giving the same word);
+    /// within a run of equal characters only the leftmost are deleted.
+    pub fn for_each_deletion_list(
+        &self,
+        kind: u8,
+        word: &str,
+        budget: usize,
+        f: &mut dyn FnMut(U32List<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let fst = self.keys.as_fst();
+        let root = fst.root();
+        let Some(i) = root.find_input(kind) else {
+            return Ok(());
+        };
+        let t = root.transition(i);
+        let chars: Vec<(usize, char)> = word.char_indices().collect();
+        let w = Walk {
+            fst,
+            word: word.as_bytes(),
+            chars: &chars,
+        };
+        w.go(self, fst.node(t.addr), t.out, 0, budget, 0, true, f)
+    }
+
     /// A name by id.
     pub fn name(&self, id: u32) -> Result<NameRef<'_>> {
         let r = self.rec(section::NAMES, format::NAME_SIZE, id)?;
@@ -581,6 +611,60 @@ impl Default for TokenRef<'_> {
             transliterated: false,
             alts: U32List::default(),
         }
+    }
+}
+
+/// The state of [`Index::for_each_deletion_list`]'s walk.
+struct Walk<'w, D> {
+    fst: &'w fst::raw::Fst<D>,
+    word: &'w [u8],
+    chars: &'w [(usize, char)],
+}
+
+impl<D: AsRef<[u8]>> Walk<'_, D> {
+    /// At character `at` of the word, in FST node `node` with output `out`,
+    /// `left` deletions to spend, `kept` characters kept so far;
+    /// `prev_kept`: whether the previous character was kept.
+    #[allow(clippy::too_many_arguments)]
+    fn go(
+        &self,
+        index: &Index,
+        node: fst::raw::Node<'_>,
+        out: fst::raw::Output,
+        at: usize,
+        left: usize,
+        kept: usize,
+        prev_kept: bool,
+        f: &mut dyn FnMut(U32List<'_>) -> Result<()>,
+    ) -> Result<()> {
+        if at == self.chars.len() {
+            if kept > 0 && node.is_final() {
+                let v = out.cat(node.final_output()).value();
+                let (off, len) = format::unpack(v);
+                f(index.u32_list(section::KEYLISTS, off, len)?)?;
+            }
+            return Ok(());
+        }
+        let (start, c) = self.chars[at];
+        let end = self.chars.get(at + 1).map_or(self.word.len(), |x| x.0);
+        // Delete this character (within a run of equal characters, only
+        // while the previous one was deleted too: the same words, once).
+        if left > 0 && !(at > 0 && prev_kept && self.chars[at - 1].1 == c) {
+            self.go(index, node, out, at + 1, left - 1, kept, false, f)?;
+        }
+        // Keep it: follow its bytes.
+        let (mut node, mut out) = (node, out);
+        for &b in &self.word[start..end] {
+            match node.find_input(b) {
+                Some(i) => {
+                    let t = node.transition(i);
+                    out = out.cat(t.out);
+                    node = self.fst.node(t.addr);
+                }
+                None => return Ok(()),
+            }
+        }
+        self.go(index, node, out, at + 1, left, kept + 1, true, f)
     }
 }
 

@@ -25,19 +25,23 @@
 //!    (0.5, against a list token of weight 0.15) — or not at all
 //!    (`unretrieved`). A name matching
 //!    the set S of query tokens can reach T only if
-//!    `Σ_S matched + Σ_other missed ≥ T·W_min`, where W_min is the query's
-//!    weight less what gluing two query tokens into one could remove. So
-//!    tokens are walked most decisive first, and once a name matching
-//!    none of the walked tokens could not reach T, postings only mark
-//!    names already found.
+//!    `Σ_S matched + Σ_other missed ≥ T·W`, W the query's weight (for
+//!    names a glued query pair reached: less what gluing two query tokens
+//!    into one could remove). So tokens are walked most decisive first, and
+//!    a name is added only through a reach that could still lift it to T
+//!    (reaches come best first, so after the first that cannot, postings
+//!    only mark names already found).
 //! 2. **Per name.** A surviving name's tokens are read as term ids (no
 //!    strings, no allocation) and, relaxing the rule that a list token
 //!    pairs only once, `Σ_i max(0, max_j [s_ij·(w_i + w_j) − T·(1 − c_j)·w_j])
 //!    ≥ T·(W + Σ_j c_j·w_j)` is tested, with s_ij the reached similarity
-//!    or the unretrieved bound, and c_j the cost of leaving list token j
-//!    unpaired. Names where the scorer would merge tokens first (a glued
-//!    list pair reached them, or a glued query pair that the gluing rule
-//!    accepts for that name) skip this test.
+//!    (or 0.5 where an initial is one side: the one pairing not retrieved),
+//!    and c_j the cost of leaving list token j unpaired. Where the gluing
+//!    rule accepts a glued query pair for the name, the bound also tries
+//!    the pair as one token (through the glued token's own expansion) and
+//!    longer glued runs where some index term allows them, keeping the
+//!    best grouping. Names a glued list pair reached (the scorer merges
+//!    list tokens first) or an identifier skip this test.
 //!
 //! Only names passing both are scored. Every retrieval path of the scorer
 //! is indexed (exact spellings, deletion neighbours, 3-letter vowel swaps,
@@ -59,7 +63,7 @@
 //! an identifier matched exactly makes the entity a hit at
 //! [`ID_MATCH_SCORE`] at least.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
@@ -70,7 +74,7 @@ use serde::Serialize;
 use crate::analysis::weights::frequency_weight;
 use crate::analysis::{analyze, Role, Token};
 use crate::error::Result;
-use crate::index::build::{deletion_budget, deletions};
+use crate::index::build::deletion_budget;
 use crate::index::format::{key, normalize_id, vowel_swap_keys};
 use crate::index::{Index, TokenRef};
 use crate::model::{DateOfBirth, Entity, Kind, NameStrength, PartialDate};
@@ -309,9 +313,32 @@ fn rank(e: &mut Expansion, thr: f32, w: f32) {
 /// glued spelling and of each part, where the index has them, and the
 /// glued skeleton).
 struct GluePair {
+    /// The first token's index (the pair is `at`, `at + 1`).
+    at: usize,
     concat: Option<u32>,
     parts: [Option<u32>; 2],
     skeleton: String,
+    /// The glued token as the scorer makes it, and its expansion (made
+    /// when a name first needs it; not cached across queries, as first and
+    /// last names rarely repeat as a pair).
+    token: Token,
+    exp: Option<Arc<Expansion>>,
+    /// Bit `end`: the scorer may glue the tokens from `at` to `end - 1`
+    /// (three or more) into one, as some index term is spelled as their
+    /// concatenation or has its long skeleton.
+    chains: u64,
+}
+
+/// The token the scorer makes of two glued query tokens (`score::glue`).
+fn glued_token(x: &Token, y: &Token) -> Token {
+    let mut g = x.clone();
+    g.alts = Vec::new();
+    g.text.push_str(&y.text);
+    g.skeleton = crate::analysis::keys::skeleton(&g.text);
+    g.phonetic = crate::analysis::keys::phonetic(&g.text);
+    g.weight = x.weight.max(y.weight);
+    g.role = Role::Word;
+    g
 }
 
 /// The cache key of a query token's expansion: everything it depends on.
@@ -336,6 +363,8 @@ pub struct Searcher<'i> {
     walk: Walk,
     /// Per term id: 0 not known yet, 1 not a patronymic, 2 a patronymic.
     patronymics: std::cell::RefCell<Vec<u8>>,
+    /// Per term id: its frequency weight (NaN: not looked up yet).
+    term_weights: Vec<f32>,
     /// Decoded tokens of list names scored before (names recur across
     /// queries through their common tokens).
     names: HashMap<u32, Arc<Vec<Token>>>,
@@ -392,6 +421,7 @@ impl<'i> Searcher<'i> {
             cache: FastMap::default(),
             walk: Walk::default(),
             patronymics: std::cell::RefCell::new(Vec::new()),
+            term_weights: Vec::new(),
             names: HashMap::new(),
             token_cache: true,
             stats: Stats::default(),
@@ -410,8 +440,19 @@ impl<'i> Searcher<'i> {
     /// The index terms a query token reaches (see [`Reach`]), sorted by
     /// term id; cached per searcher (customer names repeat their tokens).
     fn expand(&mut self, t: &Token, unretrieved: f32, thr: f32) -> Result<Arc<Expansion>> {
+        self.expand_with(t, unretrieved, thr, self.token_cache)
+    }
+
+    /// [`Self::expand`], through the cache or not.
+    fn expand_with(
+        &mut self,
+        t: &Token,
+        unretrieved: f32,
+        thr: f32,
+        cached: bool,
+    ) -> Result<Arc<Expansion>> {
         let key = token_key(t);
-        if self.token_cache {
+        if cached {
             if let Some(v) = self.cache.get_mut(&key) {
                 if v.ranked_for != (thr, t.weight) {
                     let e = Expansion {
@@ -431,50 +472,58 @@ impl<'i> Searcher<'i> {
         let idx = self.index;
         // term id → reached by an exact spelling
         let mut out: FastMap<u32, bool> = FastMap::default();
-        let mut offer = |tid: u32, exact: bool| {
+        let mut checked: HashSet<u32, BuildHasherDefault<FxHasher>> = HashSet::default();
+        fn offer(out: &mut FastMap<u32, bool>, tid: u32, exact: bool) {
             let e = out.entry(tid).or_insert(exact);
             *e |= exact;
-        };
+        }
         for s in t.spellings() {
             if let Some(tid) = idx.term_id(s) {
-                offer(tid, true);
+                offer(&mut out, tid, true);
             }
             if t.role == Role::LegalForm {
                 continue;
             }
             for v in vowel_swap_keys(s) {
                 for tid in idx.key_list(key::VOWEL_SWAP, &v)?.iter() {
-                    offer(tid, false);
+                    offer(&mut out, tid, false);
                 }
             }
             // The deletion neighbourhood (the spelling itself included, so
             // a 3-letter token still finds 4-letter terms one insertion
             // away).
+            // Each term is checked once per spelling (a term shares many
+            // deletion keys with a near spelling).
             let q_budget = edit_budget(s.chars().count());
-            for d in deletions(s, deletion_budget(s)) {
-                for tid in idx.key_list(key::DELETION, d.as_bytes())?.iter() {
+            checked.clear();
+            idx.for_each_deletion_list(key::DELETION, s, deletion_budget(s), &mut |list| {
+                for tid in list.iter() {
+                    if out.contains_key(&tid) || !checked.insert(tid) {
+                        continue;
+                    }
                     let text = idx.term_bytes(tid)?;
                     let b = q_budget.max(edit_budget(text.len()));
                     if b > 0 && dl_distance(s.as_bytes(), text, b) <= b {
-                        offer(tid, false);
+                        out.insert(tid, false);
                     }
                 }
-            }
+                Ok(())
+            })?;
         }
         if t.role != Role::LegalForm {
             let sk = t.skeleton.as_bytes();
             if sk.len() >= 3 || (t.transliterated && sk.len() == 2) {
                 for tid in idx.key_list(key::SKELETON, sk)?.iter() {
-                    offer(tid, false);
+                    offer(&mut out, tid, false);
                 }
             } else if sk.len() == 2 {
                 for tid in idx.key_list(key::SHORT_SKELETON, sk)?.iter() {
-                    offer(tid, false);
+                    offer(&mut out, tid, false);
                 }
             }
             if t.phonetic.len() >= 3 && t.text.len() >= 4 {
                 for tid in idx.key_list(key::PHONETIC, t.phonetic.as_bytes())?.iter() {
-                    offer(tid, false);
+                    offer(&mut out, tid, false);
                 }
             }
         }
@@ -499,10 +548,23 @@ impl<'i> Searcher<'i> {
             };
             // A term no more alike than the unretrieved bound adds nothing.
             if sim > unretrieved {
+                let i = tid as usize;
+                if i >= self.term_weights.len() {
+                    self.term_weights
+                        .resize(idx.term_count() as usize + 1, f32::NAN);
+                }
+                let w = match self.term_weights.get_mut(i) {
+                    Some(w) if w.is_nan() => {
+                        *w = frequency_weight(text);
+                        *w
+                    }
+                    Some(w) => *w,
+                    None => frequency_weight(text),
+                };
                 v.push(Reach {
                     tid,
                     sim,
-                    listed: frequency_weight(text).max(MAX_ROLE_WEIGHT),
+                    listed: w.max(MAX_ROLE_WEIGHT),
                 });
             }
         }
@@ -533,7 +595,7 @@ impl<'i> Searcher<'i> {
         rank(&mut e, thr, t.weight);
         let v = Arc::new(e);
         self.stats.terms += v.reaches.len();
-        if self.token_cache {
+        if cached {
             if self.cache.len() >= EXPANSION_CACHE {
                 self.cache.clear();
             }
@@ -596,12 +658,34 @@ impl<'i> Searcher<'i> {
             glue_names.extend(names.iter().map(|&nid| (nid, bits)));
             if glue_names.len() > before {
                 glue_slack += x.weight.min(y.weight);
-                let glued = format!("{}{}", x.text, y.text);
+                let token = glued_token(x, y);
                 glue_pairs.push(GluePair {
-                    concat: idx.term_id(&glued),
+                    at: i,
+                    concat: idx.term_id(&token.text),
                     parts: [idx.term_id(&x.text), idx.term_id(&y.text)],
-                    skeleton: crate::analysis::keys::skeleton(&glued),
+                    skeleton: token.skeleton.clone(),
+                    token,
+                    exp: None,
+                    chains: 0,
                 });
+            }
+        }
+        // Runs of three or more from a glue pair that the scorer may glue
+        // on (`score::glue` glues a glued pair with the next token too).
+        for p in glue_pairs.iter_mut() {
+            let mut text = p.token.text.clone();
+            for end in p.at + 3..=n {
+                let t = &a.tokens[end - 1];
+                if t.role == Role::LegalForm {
+                    break;
+                }
+                text.push_str(&t.text);
+                let sk = crate::analysis::keys::skeleton(&text);
+                if idx.term_id(&text).is_some()
+                    || (sk.len() >= 5 && !idx.key_list(key::SKELETON, sk.as_bytes())?.is_empty())
+                {
+                    p.chains |= 1u64 << end;
+                }
             }
         }
         // Tokens past the mask width count as matched at their best.
@@ -611,8 +695,11 @@ impl<'i> Searcher<'i> {
             .skip(n)
             .map(|t| t.weight + (1.0 - thr).max(0.0))
             .sum();
-        let w_min = (w_all - glue_slack).max(0.0);
-        let need = thr * w_min;
+        // What a name's bound must reach: with the query's weight shrunk by
+        // every glue pair for the names a glue may apply to (`direct`), as
+        // it is for the others.
+        let need = thr * (w_all - glue_slack).max(0.0);
+        let need_full = thr * w_all;
         // Names a glued spelling reached (and identifier matches, below)
         // go to the scorer whatever the per-name bound says.
         let mut direct: FastMap<u32, u64> = FastMap::default();
@@ -684,7 +771,8 @@ impl<'i> Searcher<'i> {
         // Tokens not walked count as matched for every candidate.
         let mut unwalked = 0.0f32;
         for &i in &order {
-            let may_add = !prune || rest >= need;
+            // Names found here are not `direct` (those are in already).
+            let may_add = !prune || rest >= need_full;
             let bit = 1u64 << i;
             let p = &prep[i];
             if !may_add && p.exp.postings > SKIP_WALK_FACTOR * walk.touched.len() {
@@ -696,8 +784,13 @@ impl<'i> Searcher<'i> {
             }
             for &(c, tid) in &p.exp.ranked {
                 let g = c.max(p.missed) - p.missed;
+                // A name this reach finds first can gain no more than `g`
+                // from this token and every later token's best: reaches
+                // come best first, so once that is short of the threshold
+                // the rest of the token's reaches only mark names.
+                let add = may_add && (!prune || rest - p.matched + p.missed + g >= need_full);
                 for nid in idx.postings(tid)?.iter() {
-                    walk.reach(nid, bit, g, may_add);
+                    walk.reach(nid, bit, g, add);
                 }
             }
             rest += p.missed - p.matched;
@@ -709,9 +802,7 @@ impl<'i> Searcher<'i> {
         let mut scored: Vec<(f32, u32)> = Vec::new();
         for &nid in &walk.touched {
             let bound = base + unwalked + walk.gain[nid as usize];
-            if bypass.contains_key(&nid)
-                || (direct.contains_key(&nid) && self.query_glues(nid, &glue_pairs)?)
-            {
+            if bypass.contains_key(&nid) {
                 let by_id = !id_entities.is_empty() && self.is_id_name(nid, &id_entities);
                 if prune && !by_id && bound < need {
                     continue;
@@ -719,11 +810,28 @@ impl<'i> Searcher<'i> {
                 scored.push((f32::INFINITY, nid));
                 continue;
             }
+            let need = if direct.contains_key(&nid) {
+                need
+            } else {
+                need_full
+            };
             if prune && bound < need {
                 continue;
             }
             self.stats.prefiltered += 1;
-            let (lhs, rhs, est) = self.name_bound(nid, &a.tokens, &prep, w_all, thr)?;
+            let glues = if direct.contains_key(&nid) {
+                self.query_glues(nid, &glue_pairs)?
+            } else {
+                0
+            };
+            for p in glue_pairs.iter_mut() {
+                if glues & (1u64 << p.at) != 0 && p.exp.is_none() {
+                    let u = unretrieved(&p.token);
+                    p.exp = Some(self.expand_with(&p.token, u, thr, false)?);
+                }
+            }
+            let (lhs, rhs, est) =
+                self.name_bound(nid, &a.tokens, &prep, w_all, thr, glues, &glue_pairs)?;
             if prune && lhs < rhs {
                 continue;
             }
@@ -901,13 +1009,14 @@ impl<'i> Searcher<'i> {
         Ok(names.into())
     }
 
-    /// Whether the scorer may glue two adjacent query tokens against name
-    /// `nid` (the rule of `score::glues_at`, on term ids): a list token
-    /// spelled as the two glued, or one with their long skeleton when no
-    /// list token is spelled as either part.
-    fn query_glues(&self, nid: u32, pairs: &[GluePair]) -> Result<bool> {
+    /// The glue pairs the scorer may glue against name `nid` (the rule of
+    /// `score::glues_at`, on term ids: a list token spelled as the two
+    /// glued, or one with their long skeleton when no list token is spelled
+    /// as either part), as a mask of each pair's first token.
+    fn query_glues(&self, nid: u32, pairs: &[GluePair]) -> Result<u64> {
         let idx = self.index;
         let nr = idx.name_shape(nid)?;
+        let mut mask = 0u64;
         for p in pairs {
             let (mut concat, mut part, mut skeleton) = (false, false, false);
             for j in 0..nr.token_count() {
@@ -921,10 +1030,10 @@ impl<'i> Searcher<'i> {
                 }
             }
             if concat || (skeleton && !part) {
-                return Ok(true);
+                mask |= 1u64 << p.at;
             }
         }
-        Ok(false)
+        Ok(mask)
     }
 
     /// Whether a term is a patronymic (memoised per term id).
@@ -945,6 +1054,18 @@ impl<'i> Searcher<'i> {
         }
     }
 
+    ///
+    /// `glues` marks the query tokens that may start a glued group against
+    /// this name (bit i: tokens i and i + 1, see [`Self::query_glues`]).
+    /// A group glued into one token weighs as its heaviest part and pairs
+    /// with at most one list token. A glued pair is bounded like a query
+    /// token, through its own expansion; a longer run from a marked token
+    /// (the scorer may glue a glued pair on with the next token, when some
+    /// index term is spelled as the run or has its long skeleton) at
+    /// similarity 1 with the best list token. The bound takes the best of
+    /// gluing or not over every such grouping (a small dynamic programme
+    /// over the query tokens).
+    #[allow(clippy::too_many_arguments)]
     fn name_bound(
         &self,
         nid: u32,
@@ -952,6 +1073,8 @@ impl<'i> Searcher<'i> {
         prep: &[Prepared],
         w_all: f32,
         thr: f32,
+        glues: u64,
+        pairs: &[GluePair],
     ) -> Result<(f32, f32, f32)> {
         const MAX_LISTED: usize = 32;
         let idx = self.index;
@@ -975,6 +1098,8 @@ impl<'i> Searcher<'i> {
         }
         let mut lhs = 0.0f32;
         let mut est = 0.0f32;
+        // Per query token: its share of N − T·D alone (for the glue DP).
+        let mut alone = [0.0f32; MAX_MASK_TOKENS];
         for (i, qt) in q.iter().enumerate() {
             let p = prep.get(i);
             let mut best = 0.0f32;
@@ -990,7 +1115,13 @@ impl<'i> Searcher<'i> {
                                 .map(|k| p.exp.reaches[k].sim)
                                 .unwrap_or(0.0)
                         };
-                        let mut s = p.unretrieved.max(look(t.term));
+                        // Unretrieved pairs meet only through an initial.
+                        let floor = if qt.role == Role::Initial || t.role == Role::Initial {
+                            p.unretrieved
+                        } else {
+                            0.0
+                        };
+                        let mut s = floor.max(look(t.term));
                         for alt in t.alts.iter() {
                             s = s.max(look(alt));
                         }
@@ -1002,8 +1133,77 @@ impl<'i> Searcher<'i> {
             }
             lhs += best;
             est += best_est;
+            if let Some(x) = alone.get_mut(i) {
+                *x = best - thr * qt.weight;
+            }
         }
         let den = w_all + cost;
+        if glues != 0 {
+            // M: the most one list token adds to a pair at similarity 1.
+            let mut most = 0.0f32;
+            for &(w, c, _) in toks.iter().take(m) {
+                most = most.max(w * (1.0 - thr * (1.0 - c)));
+            }
+            // A glued pair's share, through its expansion.
+            let pair_share = |p: &GluePair| -> f32 {
+                let wg = p.token.weight;
+                let Some(exp) = &p.exp else {
+                    return wg * (1.0 - thr) + most;
+                };
+                let u = unretrieved(&p.token);
+                let look = |tid: u32| {
+                    exp.reaches
+                        .binary_search_by_key(&tid, |r| r.tid)
+                        .map(|k| exp.reaches[k].sim)
+                        .unwrap_or(0.0)
+                };
+                let mut best = 0.0f32;
+                for &(w, c, t) in toks.iter().take(m) {
+                    let floor = if t.role == Role::Initial { u } else { 0.0 };
+                    let mut s = floor.max(look(t.term));
+                    for alt in t.alts.iter() {
+                        s = s.max(look(alt));
+                    }
+                    best = best.max(s * (wg + w) - thr * (1.0 - c) * w);
+                }
+                best - thr * wg
+            };
+            // f[i]: the best total share of tokens before i.
+            let n = q.len().min(MAX_MASK_TOKENS);
+            let mut f = [0.0f32; MAX_MASK_TOKENS + 1];
+            for i in 0..n {
+                f[i + 1] = f[i] + alone[i];
+            }
+            // Tokens past the mask never glue; recompute with groups.
+            let mut g = [0.0f32; MAX_MASK_TOKENS + 1];
+            for end in 1..=n {
+                let mut b = g[end - 1] + alone[end - 1];
+                let mut w_max = q[end - 1].weight;
+                for start in (0..end - 1).rev() {
+                    w_max = w_max.max(q[start].weight);
+                    if glues & (1u64 << start) != 0 {
+                        let p = pairs.iter().find(|p| p.at == start);
+                        let share = match p {
+                            Some(p) if start + 2 == end => Some(pair_share(p)),
+                            Some(p) if p.chains & (1u64 << end) != 0 => {
+                                Some(w_max * (1.0 - thr) + most)
+                            }
+                            Some(_) => None,
+                            None => Some(w_max * (1.0 - thr) + most),
+                        };
+                        if let Some(share) = share {
+                            b = b.max(g[start] + share);
+                        }
+                    }
+                }
+                g[end] = b;
+            }
+            let gain = g[n] - f[n];
+            if gain > 0.0 {
+                lhs += gain;
+                est += gain;
+            }
+        }
         Ok((lhs, thr * den, est / den.max(f32::EPSILON)))
     }
 

@@ -98,6 +98,11 @@ const SKIP_WALK_FACTOR: usize = 32;
 /// Query tokens tracked per candidate name (bits of a u64 mask); tokens
 /// past it count as matched at their best (a safe bound).
 const MAX_MASK_TOKENS: usize = 63;
+
+/// Slack on every bound test: the bounds sum the same terms in another
+/// order than the scorer, so a name scoring exactly the threshold must not
+/// be lost to float rounding.
+const BOUND_SLACK: f32 = 1e-4;
 /// Token expansions a searcher keeps (then starts afresh).
 pub const EXPANSION_CACHE: usize = 200_000;
 /// Decoded list names a searcher keeps (then starts afresh).
@@ -698,8 +703,8 @@ impl<'i> Searcher<'i> {
         // What a name's bound must reach: with the query's weight shrunk by
         // every glue pair for the names a glue may apply to (`direct`), as
         // it is for the others.
-        let need = thr * (w_all - glue_slack).max(0.0);
-        let need_full = thr * w_all;
+        let need = thr * (w_all - glue_slack).max(0.0) - BOUND_SLACK;
+        let need_full = thr * w_all - BOUND_SLACK;
         // Names a glued spelling reached (and identifier matches, below)
         // go to the scorer whatever the per-name bound says.
         let mut direct: FastMap<u32, u64> = FastMap::default();
@@ -832,7 +837,7 @@ impl<'i> Searcher<'i> {
             }
             let (lhs, rhs, est) =
                 self.name_bound(nid, &a.tokens, &prep, w_all, thr, glues, &glue_pairs)?;
-            if prune && lhs < rhs {
+            if prune && lhs + BOUND_SLACK < rhs {
                 continue;
             }
             scored.push((est, nid));

@@ -207,3 +207,50 @@ fn embargo_query_prints_hits_as_json_with_the_index_identity() {
         .expect("run embargo");
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// A searcher holding its index in an `Arc` outlives any borrow: it moves
+/// to another thread on its own, and answers as a borrowing one does.
+#[test]
+fn a_searcher_sharing_its_index_moves_between_threads_and_answers_the_same() {
+    let dir = std::env::temp_dir().join(format!("embargo-search-shared-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let found = embargo::source::read_paths(&[repo.join("data/lists/un-sc")]);
+    build(&found.lists, &dir).expect("build");
+    let idx = std::sync::Arc::new(Index::open(&dir).expect("open"));
+    let queries = [
+        "Kim Jong Un",
+        "Abu Bakr al-Baghdadi",
+        "Ким Чен Ын",
+        "nobody at all",
+    ];
+    let expected: Vec<Vec<Hit>> = {
+        let mut s = Searcher::new(&idx);
+        queries
+            .iter()
+            .map(|q| s.screen(&name(q), &Options::default()).expect("screen"))
+            .collect()
+    };
+    let mut shared = Searcher::shared(idx.clone());
+    drop(idx);
+    let got = std::thread::spawn(move || {
+        queries
+            .iter()
+            .map(|q| {
+                shared
+                    .screen(&name(q), &Options::default())
+                    .expect("screen")
+            })
+            .collect::<Vec<_>>()
+    })
+    .join()
+    .expect("thread");
+    let ids = |v: &Vec<Vec<Hit>>| -> Vec<Vec<(String, f32)>> {
+        v.iter()
+            .map(|h| h.iter().map(|h| (h.entity_id.clone(), h.score)).collect())
+            .collect()
+    };
+    assert_eq!(ids(&got), ids(&expected));
+    assert!(expected.iter().any(|h| !h.is_empty()), "no query hit");
+    std::fs::remove_dir_all(&dir).ok();
+}

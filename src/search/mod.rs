@@ -362,7 +362,7 @@ fn token_key(t: &Token) -> String {
 /// A reusable per-thread searcher over one index. Cheap to create; keeps a
 /// cache of token expansions across queries.
 pub struct Searcher<'i> {
-    index: &'i Index,
+    index: IndexHandle<'i>,
     cache: FastMap<String, Arc<Expansion>>,
     /// Scratch of the candidate walk, indexed by name id.
     walk: Walk,
@@ -419,8 +419,45 @@ fn country_matches(q: &str, e: &Entity) -> Option<bool> {
     }))
 }
 
+/// The index a searcher searches: borrowed (a scoped thread pool, the
+/// CLI) or shared (a searcher that must outlive any borrow: a server
+/// worker, a C handle).
+#[derive(Clone)]
+enum IndexHandle<'i> {
+    Borrowed(&'i Index),
+    Shared(Arc<Index>),
+}
+
+impl std::ops::Deref for IndexHandle<'_> {
+    type Target = Index;
+
+    fn deref(&self) -> &Index {
+        match self {
+            IndexHandle::Borrowed(i) => i,
+            IndexHandle::Shared(i) => i,
+        }
+    }
+}
+
+impl Searcher<'static> {
+    /// A searcher that holds its index (no borrow to outlive): `Send`, and
+    /// it keeps the index mapped as long as it lives.
+    pub fn shared(index: Arc<Index>) -> Searcher<'static> {
+        Searcher::with(IndexHandle::Shared(index))
+    }
+}
+
 impl<'i> Searcher<'i> {
     pub fn new(index: &'i Index) -> Searcher<'i> {
+        Searcher::with(IndexHandle::Borrowed(index))
+    }
+
+    /// The index searched.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    fn with(index: IndexHandle<'i>) -> Searcher<'i> {
         Searcher {
             index,
             cache: FastMap::default(),
@@ -444,13 +481,20 @@ impl<'i> Searcher<'i> {
 
     /// The index terms a query token reaches (see [`Reach`]), sorted by
     /// term id; cached per searcher (customer names repeat their tokens).
-    fn expand(&mut self, t: &Token, unretrieved: f32, thr: f32) -> Result<Arc<Expansion>> {
-        self.expand_with(t, unretrieved, thr, self.token_cache)
+    fn expand(
+        &mut self,
+        idx: &Index,
+        t: &Token,
+        unretrieved: f32,
+        thr: f32,
+    ) -> Result<Arc<Expansion>> {
+        self.expand_with(idx, t, unretrieved, thr, self.token_cache)
     }
 
     /// [`Self::expand`], through the cache or not.
     fn expand_with(
         &mut self,
+        idx: &Index,
         t: &Token,
         unretrieved: f32,
         thr: f32,
@@ -474,7 +518,6 @@ impl<'i> Searcher<'i> {
                 return Ok(v.clone());
             }
         }
-        let idx = self.index;
         // term id → reached by an exact spelling
         let mut out: FastMap<u32, bool> = FastMap::default();
         let mut checked: HashSet<u32, BuildHasherDefault<FxHasher>> = HashSet::default();
@@ -613,7 +656,10 @@ impl<'i> Searcher<'i> {
     pub fn screen(&mut self, q: &Query, opts: &Options) -> Result<Vec<Hit>> {
         self.stats = Stats::default();
         let a = analyze(&q.name);
-        let idx = self.index;
+        // One handle for the whole query (for a shared index, one reference
+        // count update per query, not per lookup).
+        let handle = self.index.clone();
+        let idx: &Index = &handle;
         let thr = opts.threshold;
         let prune = thr > 0.0;
         let n = a.tokens.len().min(MAX_MASK_TOKENS);
@@ -623,7 +669,7 @@ impl<'i> Searcher<'i> {
         let mut prep: Vec<Prepared> = Vec::with_capacity(n);
         for t in a.tokens.iter().take(n) {
             let u = unretrieved(t);
-            let exp = self.expand(t, u, thr)?;
+            let exp = self.expand(idx, t, u, thr)?;
             let w = t.weight;
             let mut matched = exp.ranked.first().map_or(0.0, |x| x.0);
             let lo = if u >= thr {
@@ -832,7 +878,7 @@ impl<'i> Searcher<'i> {
             for p in glue_pairs.iter_mut() {
                 if glues & (1u64 << p.at) != 0 && p.exp.is_none() {
                     let u = unretrieved(&p.token);
-                    p.exp = Some(self.expand_with(&p.token, u, thr, false)?);
+                    p.exp = Some(self.expand_with(idx, &p.token, u, thr, false)?);
                 }
             }
             let (lhs, rhs, est) =
@@ -1000,7 +1046,7 @@ impl<'i> Searcher<'i> {
     /// memoised: first and last names rarely repeat as a pair.
     fn glued_pair(&self, x: &str, y: &str) -> Result<Arc<[u32]>> {
         let glued = format!("{x}{y}");
-        let idx = self.index;
+        let idx: &Index = &self.index;
         let mut names: Vec<u32> = Vec::new();
         if let Some(tid) = idx.term_id(&glued) {
             names.extend(idx.postings(tid)?.iter());
@@ -1019,7 +1065,7 @@ impl<'i> Searcher<'i> {
     /// glued, or one with their long skeleton when no list token is spelled
     /// as either part), as a mask of each pair's first token.
     fn query_glues(&self, nid: u32, pairs: &[GluePair]) -> Result<u64> {
-        let idx = self.index;
+        let idx: &Index = &self.index;
         let nr = idx.name_shape(nid)?;
         let mut mask = 0u64;
         for p in pairs {
@@ -1082,7 +1128,7 @@ impl<'i> Searcher<'i> {
         pairs: &[GluePair],
     ) -> Result<(f32, f32, f32)> {
         const MAX_LISTED: usize = 32;
-        let idx = self.index;
+        let idx: &Index = &self.index;
         let nr = idx.name_shape(nid)?;
         let m = nr.token_count() as usize;
         if m > MAX_LISTED {

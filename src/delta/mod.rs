@@ -8,10 +8,12 @@
 //! a small index of just the delta's entities and gets exactly the hits a
 //! full screen against the new index would give on them.
 
+pub mod custindex;
 pub mod customers;
 pub mod diff;
 pub mod rescreen;
 
+pub use custindex::{build_customer_index, CustomerIndex};
 pub use diff::{changed_fields, diff_entities, diff_indexes, Changed, Diff, EntityDiff, Field};
 pub use rescreen::{run_rescreen, Change, Delta, DeltaHit, DeltaIndex, RescreenArgs};
 

@@ -1,20 +1,25 @@
 //! Rescreen vs full screen: `cargo bench --bench rescreen [-- --customers N
-//! --full-sample N --full-all]`.
+//! --full-sample N --full-all --reps N --keep]`.
 //!
 //! Builds two indexes of every bundled list with the OFAC SDN of two real
 //! dates from `../shared` (a typical daily delta, 2024-05-01 -> 2024-05-03:
 //! +7 -8 via one intermediate version, and the large 2024-04-26 ->
 //! 2024-05-01: +298), writes a customer file of N (default 1,000,000)
 //! records — US census first+last names drawn by frequency, GLEIF company
-//! names, 1 % listed names (some with a typo) — and times, on all cores:
+//! names, 1 % listed names (some with a typo) — and times, on all cores,
+//! medians of `--reps` (default 3) runs:
 //!
-//! - reading the customer file;
-//! - `rescreen` (diff + delta index + every customer screened against it);
+//! - reading the customer file, and building its saved customer index
+//!   (once per customer file: not part of a rescreen);
 //! - a full screen against the new index, of the first `--full-sample`
-//!   customers (default 20,000; `--full-all` for all N), scaled to N.
-//!
-//! No saved customer index is used: the delta index costs milliseconds to
-//! build, so nothing needs to be prepared or kept between runs.
+//!   customers (default 100,000; `--full-all` for all N), scaled to N —
+//!   the matcher alone, no reading or output;
+//! - `rescreen` without a customer index: diff + delta index + every
+//!   customer screened against it (output lines rendered);
+//! - `rescreen` with the saved customer index: opening it, diff + delta
+//!   index, probe, screening the customers the probe keeps, and writing
+//!   every output line to a file — whose lines must equal the plain
+//!   rescreen's, one for one (the bench fails otherwise).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};

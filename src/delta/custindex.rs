@@ -21,23 +21,47 @@
 //! every key the searcher would look up for it (the same key-type bytes
 //! as the index's `keys.fst`), and for every customer its glued adjacent
 //! pairs and identifiers. A rescreen walks the delta index's own keys and
-//! terms (a few thousand) and looks each up here: the customers whose
-//! tokens reach some delta term (with the same edit-distance and
-//! similarity checks), or whose glued pairs or identifiers meet the
-//! delta, are screened with the normal [`Searcher`] against the delta
-//! index — the same code, so the same hits, scores and explanations —
-//! and every other customer provably gets no candidate at all, hence no
-//! hit: its "no change" line is copied from the index as stored. The
-//! probe only ever widens what the searcher would look up (all tokens,
-//! not the first 63; every spelling checked against every deletion key),
-//! so it may screen a customer for nothing, never skip one that has a
-//! hit. `tests/delta.rs` checks the result against full screens of real
-//! list pairs, and against screening every customer against the delta.
+//! terms (a few thousand) and looks each up here, which gives the
+//! customer tokens that reach some delta term (with the searcher's
+//! edit-distance and similarity checks). A customer none of whose tokens,
+//! glued pairs or identifiers meets the delta gets no candidate in the
+//! searcher, hence no hit.
 //!
-//! **Keep in step with the matcher**: a new retrieval path in
-//! `Searcher::screen` must be added to [`token_keys`] / [`pair_keys`]
-//! (and [`FORMAT_VERSION`] bumped), or the probe would miss customers
-//! that path reaches.
+//! Of the customers reached, most meet the delta only through a common
+//! token ("ali", "trading"). A second, exact test drops those that cannot
+//! score the threshold T against any delta name, from the scorer's own
+//! arithmetic (`src/score`): a score is N/D with N = Σ over paired tokens
+//! s·(w_q + w_l) and D = every query token's weight plus paired list
+//! tokens' weights plus unpaired list tokens' (discounted) weights, so
+//! N − T·D ≤ Σ over query tokens i of f_i, where f_i is −T·w_i if i stays
+//! unpaired, (s − T)·(w_i + w_l) ≤ (s − T)·(w_i + L) if it pairs with
+//! s > T, and (s − T)·w_i if s ≤ T. With s bounded per reached term by
+//! the similarity to the term as a plain transliterated word (what the
+//! searcher uses too), L the heaviest delta list token of that spelling,
+//! and s ≤ 0.5 for any pair the keys do not retrieve (an initial), a
+//! customer whose Σ_i max f_i is below 0 cannot reach T (above T = 0.5;
+//! at lower thresholds every reached customer is screened). The scorer's
+//! gluing changes the tokens, so customers where gluing is possible (a
+//! glued pair or a glued list pair meets the delta) are screened
+//! whatever the bound, and so are customers whose identifier meets the
+//! delta (an identifier makes a hit at any name score).
+//!
+//! The remaining customers are screened with the normal [`Searcher`]
+//! against the delta index — the same code, so the same hits, scores and
+//! explanations — and every other customer's "no change" line is copied
+//! from the index as stored. The probe only ever widens what the
+//! searcher would look up (all tokens, not the first 63; every spelling
+//! checked against every deletion key), so it may screen a customer for
+//! nothing, never skip one that has a hit. `tests/delta.rs` checks the
+//! result against full screens of real list pairs (at 0.85, 0.8 and 0.6),
+//! line for line against screening every customer against the delta, and
+//! `benches/rescreen.rs` checks the same over a million customers.
+//!
+//! **Keep in step with the matcher and the scorer**: a new retrieval path
+//! in `Searcher::screen` must be added to [`token_keys`] / [`pair_keys`]
+//! (and [`FORMAT_VERSION`] bumped), and a change to the score's N/D form,
+//! to the unretrieved bound (0.5) or to the gluing rule must be reflected
+//! in the probe's bound, or the probe could skip a customer with a hit.
 //!
 //! ## Format (version [`FORMAT_VERSION`])
 //!
@@ -1292,4 +1316,114 @@ pub fn key_census(ci: &CustomerIndex) -> BTreeMap<char, u64> {
         }
     }
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmp(name: &str) -> PathBuf {
+        let d =
+            std::env::temp_dir().join(format!("embargo-custindex-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    fn built(name: &str) -> (PathBuf, PathBuf) {
+        let d = tmp(name);
+        let input = d.join("c.csv");
+        std::fs::write(
+            &input,
+            "id,name,type,dob,ids\nc-1,Vladimir Putin,person,1952-10-07,passport:X1234\nc-2,,,,\nc-3,Acme Trading LLC,company,,\nc-4,Jane Doe,martian,,\n",
+        )
+        .unwrap();
+        let out = d.join("idx");
+        build_customer_index(&input, &out, 2).unwrap();
+        (d, out)
+    }
+
+    #[test]
+    fn a_built_index_gives_back_every_customer_and_its_line() {
+        let (d, out) = built("roundtrip");
+        let ci = CustomerIndex::open(&out).unwrap();
+        ci.verify().unwrap();
+        let want = read_customers(&d.join("c.csv")).unwrap();
+        assert_eq!(ci.len(), want.len());
+        assert_eq!(ci.manifest().counts.errors, 1);
+        let mut all = String::new();
+        for (i, w) in want.iter().enumerate() {
+            let c = ci.customer(i).unwrap();
+            assert_eq!(c.line, w.line);
+            assert_eq!(c.id, w.id);
+            assert_eq!(c.warnings, w.warnings);
+            assert_eq!(format!("{:?}", c.query), format!("{:?}", w.query));
+            all.push_str(&output_line(w, &Ok(Delta::default())));
+            all.push('\n');
+        }
+        assert_eq!(ci.lines(0, ci.len()).unwrap(), all.as_bytes());
+        assert_eq!(ci.lines(1, 1).unwrap(), b"");
+        // Identifier keys are stored with and without their type.
+        assert!(ci.key_list(b"iX1234").unwrap().is_some());
+        assert!(ci.key_list(b"iPASSPORTX1234").unwrap().is_some());
+        // Never rewritten in place.
+        let e = build_customer_index(&d.join("c.csv"), &out, 1).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Usage);
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn another_version_or_a_corrupt_file_is_refused_with_rebuild() {
+        let (d, out) = built("refused");
+        let m = out.join(MANIFEST_FILE);
+        let text = std::fs::read_to_string(&m).unwrap();
+        std::fs::write(
+            &m,
+            text.replace("\"format_version\": 1", "\"format_version\": 99"),
+        )
+        .unwrap();
+        let e = CustomerIndex::open(&out).err().unwrap();
+        assert_eq!(e.kind(), ErrorKind::Usage);
+        assert!(e.to_string().contains("rebuild"), "{e}");
+        std::fs::write(&m, &text).unwrap();
+        std::fs::write(&m, text.replace(ANALYSIS_VERSION, "analysis-0")).unwrap();
+        let e = CustomerIndex::open(&out).err().unwrap();
+        assert!(e.to_string().contains("rebuild"), "{e}");
+        std::fs::write(&m, &text).unwrap();
+        // A truncated table: an error, never a panic.
+        let t = out.join(TABLES_FILE);
+        let bytes = std::fs::read(&t).unwrap();
+        std::fs::write(&t, &bytes[..bytes.len() / 2]).unwrap();
+        assert!(CustomerIndex::open(&out).is_err());
+        std::fs::write(&t, &bytes[..10]).unwrap();
+        assert!(CustomerIndex::open(&out).is_err());
+        // A changed byte: verify says so.
+        let mut b2 = bytes.clone();
+        let last = b2.len() - 1;
+        b2[last] ^= 1;
+        std::fs::write(&t, &b2).unwrap();
+        let ci = CustomerIndex::open(&out).unwrap();
+        assert!(ci.verify().is_err());
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn token_keys_mirror_the_searchers_lookups() {
+        let a = analyze("Mohammed Al Rahman LLC");
+        let words = &a.tokens;
+        let keys = token_keys(&words[0]);
+        assert!(keys.contains(&b"xmohammed".to_vec()));
+        assert!(keys.contains(&b"dmohamed".to_vec()));
+        assert!(keys.iter().any(|k| k[0] == key::SKELETON));
+        assert!(keys.contains(&b"gmohammed".to_vec()));
+        // Legal forms meet only their own form.
+        let llc = words.iter().find(|t| t.role == Role::LegalForm).unwrap();
+        assert_eq!(
+            token_keys(llc),
+            vec![typed(ckey::SPELLING, llc.text.as_bytes())]
+        );
+        let pk = pair_keys(words, &[]);
+        assert!(pk.contains(&b"Xmohammedal".to_vec()));
+        assert!(!pk.iter().any(|k| k.ends_with(b"llc")));
+    }
 }

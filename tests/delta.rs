@@ -436,6 +436,67 @@ fn rescreen_equals_the_difference_of_full_screens_on_real_pairs() {
     }
 }
 
+/// The generator's customer mix (census, Faker names in their native
+/// scripts, GLEIF companies, with ids and countries) with the listed share
+/// drawn from the delta's own names: the rescreen through a customer index
+/// writes exactly the plain rescreen's lines (transliterated tokens,
+/// alternative spellings, identifiers and legal forms through the probe).
+#[test]
+fn the_customer_index_probe_is_exact_on_generated_customers() {
+    use embargo::batch::gen::{generate, listed_names, GenFormat, Sources};
+    let Some(_) = embargo::source::shared_lists_dir() else {
+        return;
+    };
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    for (a, b) in [("2024-04-26", "2024-05-01"), ("2024-02-28", "2024-03-04")] {
+        let (old, new) = (real_index(a).unwrap(), real_index(b).unwrap());
+        let delta = DeltaIndex::build(&old, &new).unwrap();
+        let listed = listed_names(delta.index().unwrap()).unwrap();
+        let src = Sources::load(Some(&shared), listed);
+        let mut csv = Vec::new();
+        generate(&src, 6000, 7, GenFormat::Csv, &mut csv).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        let dir = tmp(&format!("gen-{a}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let input = dir.join("customers.csv");
+        std::fs::write(&input, &csv).unwrap();
+        build_customer_index(&input, &dir.join("idx"), 2).unwrap();
+        let ci = CustomerIndex::open(&dir.join("idx")).unwrap();
+        let customers = read_customers_from(csv.as_bytes()).unwrap();
+        for threshold in [0.85, 0.7] {
+            let opts = rescreen_options(threshold, None);
+            let plain = rescreen_all(&delta, &customers, &opts, 2);
+            let (probe, results) = rescreen_indexed(&delta, &ci, &opts, 2).unwrap();
+            let mut written = Vec::new();
+            write_indexed(&ci, &probe, &results, &mut written).unwrap();
+            let written = String::from_utf8(written).unwrap();
+            let lines: Vec<&str> = written.lines().collect();
+            assert_eq!(lines.len(), customers.len());
+            let mut hits = 0;
+            for (i, (c, r)) in customers.iter().zip(&plain).enumerate() {
+                assert_eq!(
+                    lines[i],
+                    output_line(c, r),
+                    "{a} at {threshold}, line {}",
+                    c.line
+                );
+                hits += r
+                    .as_ref()
+                    .map(|d| d.hits.len() + d.retired.len())
+                    .unwrap_or(0);
+            }
+            eprintln!(
+                "{a} -> {b} at {threshold}: {} generated customers, {hits} delta hits, {} reached, {} screened through the customer index: same lines",
+                customers.len(),
+                probe.reached,
+                probe.customers.len()
+            );
+            assert!(hits > 0);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
 #[test]
 fn rescreen_is_exact_on_a_small_built_pair() {
     let (old, new) = two_versions();

@@ -309,7 +309,7 @@ fn main() {
                 1 << 20,
                 std::fs::File::create(&outp).expect("output"),
             );
-            counts = write_indexed(&ci, &probe, &results, &mut w).expect("write");
+            counts = write_indexed(&ci, &probe, &results, &mut w, &outp).expect("write");
             w.flush().expect("flush");
             drop(w);
             let total = t.elapsed().as_secs_f64();

@@ -334,7 +334,7 @@ fn check_exact(
     assert_eq!(ci.len(), customers.len());
     let (probe, results) = rescreen_indexed(&delta, &ci, &opts, 2).unwrap();
     let mut written = Vec::new();
-    let counts = write_indexed(&ci, &probe, &results, &mut written).unwrap();
+    let counts = write_indexed(&ci, &probe, &results, &mut written, Path::new("<memory>")).unwrap();
     let written = String::from_utf8(written).unwrap();
     let lines: Vec<&str> = written.lines().collect();
     assert_eq!(lines.len(), customers.len());
@@ -468,7 +468,7 @@ fn the_customer_index_probe_is_exact_on_generated_customers() {
             let plain = rescreen_all(&delta, &customers, &opts, 2);
             let (probe, results) = rescreen_indexed(&delta, &ci, &opts, 2).unwrap();
             let mut written = Vec::new();
-            write_indexed(&ci, &probe, &results, &mut written).unwrap();
+            write_indexed(&ci, &probe, &results, &mut written, Path::new("<memory>")).unwrap();
             let written = String::from_utf8(written).unwrap();
             let lines: Vec<&str> = written.lines().collect();
             assert_eq!(lines.len(), customers.len());

@@ -1,6 +1,8 @@
 //! List updates without rescreening everything: [`diff`] tells which
 //! entities were added, removed or changed between two indexes, and
-//! [`rescreen`] screens a customer file against only those entities.
+//! [`rescreen`] screens a customer file against only those entities —
+//! through a saved customer index ([`custindex`]), only the customers
+//! that can meet them.
 //!
 //! Scores are absolute — token weights are frozen, never taken from the
 //! index — so a customer's score against an entity does not depend on the

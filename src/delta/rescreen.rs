@@ -13,6 +13,11 @@
 //! (The one way a full screen can differ: a query that reaches the
 //! matcher's hard candidate cap in the full index; `tests/delta.rs`
 //! checks exactness over real list pairs.)
+//!
+//! With a saved customer index ([`super::custindex`]) only the customers
+//! that can meet the delta are screened, the same way; every other
+//! customer's "no change" line is copied from the index
+//! ([`write_indexed`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -358,8 +363,9 @@ pub fn write_indexed(
     probe: &Probe,
     results: &[(Customer, std::result::Result<Delta, String>)],
     out: &mut dyn Write,
+    out_path: &Path,
 ) -> Result<Counts> {
-    let werr = |e: std::io::Error| Error::io(Path::new("<output>"), e);
+    let werr = |e: std::io::Error| Error::io(out_path, e);
     let mut counts = Counts {
         records: ci.len() as u64,
         errors: ci.manifest().counts.errors,
@@ -461,13 +467,7 @@ pub fn run_rescreen(a: &RescreenArgs) -> Result<Counts> {
     match &cindex {
         Some(ci) => {
             let (probe, results) = rescreen_indexed(&delta, ci, &opts, a.threads)?;
-            counts = write_indexed(ci, &probe, &results, &mut out).map_err(|e| {
-                if e.path().is_none() {
-                    e.in_file(&a.output)
-                } else {
-                    e
-                }
-            })?;
+            counts = write_indexed(ci, &probe, &results, &mut out, &a.output)?;
             probed = Some(probe);
         }
         None => {

@@ -11,6 +11,9 @@
 #   lists/              the fetched lists (`embargo fetch --into`)
 #   indexes/<stamp>/    one index per build (never rewritten)
 #   current             symlink to the index in force
+#   customers/<sha256>/ the saved customer index of the customer file (built
+#                       once per version of the file: `embargo customers
+#                       index`; older ones are removed)
 #   runs/<stamp>/       fetch.txt, diff.json, diff.txt, delta.jsonl (+ its
 #                       .manifest.json audit stamp), report.txt
 #
@@ -78,10 +81,29 @@ fi
 "$embargo" diff --old "$prev" --new "$new" >"$run/diff.txt" 2>&1 || status=1
 sed 's/^/  diff: /' "$run/diff.txt" | head -40 | tee -a "$report"
 
-# 4. Rescreen the customers against what changed.
+# 4. Rescreen the customers against what changed, through the saved
+#    customer index of this version of the customer file (built here the
+#    first time the file is seen; rescreen checks it is this file's).
 thr=()
 if [ -n "${THRESHOLD:-}" ]; then thr=(--threshold "$THRESHOLD"); fi
-if ! "$embargo" rescreen --old "$prev" --new "$new" --input "$customers" \
+cust=()
+if command -v sha256sum >/dev/null; then
+    csum=$(sha256sum "$customers" | cut -c1-64)
+    cidx="$work/customers/$csum"
+    if [ ! -d "$cidx" ]; then
+        mkdir -p "$work/customers" || exit 1
+        if "$embargo" customers index --input "$customers" --out "$cidx" 2>>"$report"; then
+            tail -n 1 "$report"
+            for old in "$work/customers"/*; do
+                if [ "$old" != "$cidx" ]; then rm -rf -- "$old"; fi
+            done
+        else
+            say "WARNING: the customer index could not be built; rescreening without it"
+        fi
+    fi
+    if [ -d "$cidx" ]; then cust=(--customers "$cidx"); fi
+fi
+if ! "$embargo" rescreen --old "$prev" --new "$new" --input "$customers" "${cust[@]}" \
     --output "$run/delta.jsonl" "${thr[@]}" 2>>"$report"; then
     say "ERROR: the rescreen failed; the index in force is unchanged"
     exit 1

@@ -151,9 +151,16 @@ enum Command {
         /// The newer index folder.
         #[arg(long)]
         new: PathBuf,
-        /// The customer file (CSV with a header, or JSON lines).
+        /// The customer file (CSV with a header, or JSON lines). With
+        /// --customers, optional: when given, it must be the file the
+        /// customer index was built from (checked by size and sha256).
+        #[arg(long, required_unless_present = "customers")]
+        input: Option<PathBuf>,
+        /// A saved customer index of the customer file (`embargo customers
+        /// index`): only the customers that can meet the delta are
+        /// screened, the others' lines are copied as stored.
         #[arg(long)]
-        input: PathBuf,
+        customers: Option<PathBuf>,
         /// Where results go (`-` for stdout); a file gets an audit stamp
         /// beside it, `<output>.manifest.json`.
         #[arg(long)]
@@ -168,9 +175,30 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Saved customer indexes for fast rescreens.
+    #[command(subcommand)]
+    Customers(CustomersCommand),
     /// Serve screening over HTTP (JSON): POST /v1/screen, GET /v1/lists,
     /// GET /healthz, GET /metrics, POST /v1/admin/reload.
     Serve(embargo::server::cli::ServeArgs),
+}
+
+#[derive(Subcommand)]
+enum CustomersCommand {
+    /// Analyse a customer file once and save it as a customer index
+    /// (a folder, which must not exist yet) for `embargo rescreen
+    /// --customers DIR`. Rebuild it when the customer file changes.
+    Index {
+        /// The customer file (CSV with a header, or JSON lines).
+        #[arg(long)]
+        input: PathBuf,
+        /// The customer index folder to create.
+        #[arg(long)]
+        out: PathBuf,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -242,10 +270,42 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Customers(CustomersCommand::Index {
+            input,
+            out,
+            threads,
+        }) => {
+            let threads = threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            match embargo::delta::build_customer_index(&input, &out, threads) {
+                Ok(b) => {
+                    eprintln!(
+                        "customer index {}: {} records ({} cannot be screened), {} distinct tokens, {} keys, {:.1} MB, built in {:.2} s",
+                        b.dir.display(),
+                        b.counts.records,
+                        b.counts.errors,
+                        b.counts.tokens,
+                        b.counts.keys,
+                        b.bytes as f64 / 1e6,
+                        b.seconds
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(if e.kind() == embargo::ErrorKind::Usage {
+                        2
+                    } else {
+                        1
+                    })
+                }
+            }
+        }
         Command::Rescreen {
             old,
             new,
             input,
+            customers,
             output,
             threshold,
             max_hits,
@@ -255,6 +315,7 @@ fn main() -> ExitCode {
                 old,
                 new,
                 input,
+                customers,
                 output,
                 threshold,
                 max_hits,

@@ -218,8 +218,11 @@ fn the_index_diff_of_real_versions_matches_the_manifest() {
 
 // ---- rescreen ----
 
-use embargo::delta::customers::{read_customers_from, Customer};
-use embargo::delta::rescreen::{rescreen_all, rescreen_options, screen_all};
+use embargo::delta::custindex::{build_customer_index, rescreen_indexed, CustomerIndex};
+use embargo::delta::customers::read_customers_from;
+use embargo::delta::rescreen::{
+    output_line, rescreen_all, rescreen_options, screen_all, write_indexed,
+};
 use embargo::delta::{Change, DeltaIndex};
 
 const FIRST: [&str; 12] = [
@@ -302,19 +305,49 @@ fn json_of(h: &embargo::search::Hit) -> serde_json::Value {
     serde_json::to_value(h).unwrap()
 }
 
-/// Checks a rescreen against full screens of the same customers against
-/// both indexes; returns (customers, delta hits, retired).
+/// Checks a rescreen of the customer file `csv` against full screens of
+/// the same customers against both indexes, and the rescreen through a
+/// saved customer index against the plain one (every output line equal);
+/// returns (customers, delta hits, retired, customers the probe screened).
 fn check_exact(
     old: &Index,
     new: &Index,
-    customers: &[Customer],
+    csv: &str,
     threshold: f32,
-) -> (usize, usize, usize) {
+    tag: &str,
+) -> (usize, usize, usize, usize) {
+    let customers = read_customers_from(csv.as_bytes()).unwrap();
+    let customers = &customers[..];
     let delta = DeltaIndex::build(old, new).unwrap();
     let opts = rescreen_options(threshold, None);
     let full_old = screen_all(old, customers, &opts, 2);
     let full_new = screen_all(new, customers, &opts, 2);
     let got = rescreen_all(&delta, customers, &opts, 2);
+    // Through the customer index: the same lines, in the same order.
+    let dir = tmp(&format!("ci-{tag}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("customers.csv");
+    std::fs::write(&input, csv).unwrap();
+    build_customer_index(&input, &dir.join("idx"), 2).unwrap();
+    let ci = CustomerIndex::open(&dir.join("idx")).unwrap();
+    ci.verify().unwrap();
+    assert_eq!(ci.len(), customers.len());
+    let (probe, results) = rescreen_indexed(&delta, &ci, &opts, 2).unwrap();
+    let mut written = Vec::new();
+    let counts = write_indexed(&ci, &probe, &results, &mut written, Path::new("<memory>")).unwrap();
+    let written = String::from_utf8(written).unwrap();
+    let lines: Vec<&str> = written.lines().collect();
+    assert_eq!(lines.len(), customers.len());
+    for (i, (c, r)) in customers.iter().zip(&got).enumerate() {
+        assert_eq!(
+            lines[i],
+            output_line(c, r),
+            "line {} through the customer index",
+            c.line
+        );
+    }
+    assert_eq!(counts.records as usize, customers.len());
+    let _ = std::fs::remove_dir_all(&dir);
     let (mut hits, mut retired) = (0, 0);
     for (i, c) in customers.iter().enumerate() {
         let (fo, fn_, g) = (&full_old[i], &full_new[i], &got[i]);
@@ -359,7 +392,7 @@ fn check_exact(
         hits += g.hits.len();
         retired += g.retired.len();
     }
-    (customers.len(), hits, retired)
+    (customers.len(), hits, retired, probe.customers.len())
 }
 
 fn real_index(date: &str) -> Option<Index> {
@@ -388,17 +421,79 @@ fn rescreen_equals_the_difference_of_full_screens_on_real_pairs() {
         ("2024-04-26", "2024-05-01", 0.85),
         ("2024-02-28", "2024-03-04", 0.85),
         ("2024-05-01", "2024-05-03", 0.80),
+        ("2024-05-01", "2024-05-03", 0.6),
     ] {
         let (old, new) = (&indexes[a], &indexes[b]);
         let d = diff_indexes(old, new).unwrap().entities;
         let csv = customer_csv(old, new, &d, 60);
-        let customers = read_customers_from(csv.as_bytes()).unwrap();
-        let (n, hits, retired) = check_exact(old, new, &customers, threshold);
+        let (n, hits, retired, probed) =
+            check_exact(old, new, &csv, threshold, &format!("{a}-{b}-{threshold}"));
         eprintln!(
-            "{a} -> {b} at {threshold}: {n} customers, {hits} delta hits, {retired} retired: exact"
+            "{a} -> {b} at {threshold}: {n} customers, {hits} delta hits, {retired} retired, {probed} screened through the customer index: exact"
         );
         assert!(hits > 0 || d.added.is_empty());
         assert!(retired > 0 || d.removed.is_empty());
+    }
+}
+
+/// The generator's customer mix (census, Faker names in their native
+/// scripts, GLEIF companies, with ids and countries) with the listed share
+/// drawn from the delta's own names: the rescreen through a customer index
+/// writes exactly the plain rescreen's lines (transliterated tokens,
+/// alternative spellings, identifiers and legal forms through the probe).
+#[test]
+fn the_customer_index_probe_is_exact_on_generated_customers() {
+    use embargo::batch::gen::{generate, listed_names, GenFormat, Sources};
+    let Some(_) = embargo::source::shared_lists_dir() else {
+        return;
+    };
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    for (a, b) in [("2024-04-26", "2024-05-01"), ("2024-02-28", "2024-03-04")] {
+        let (old, new) = (real_index(a).unwrap(), real_index(b).unwrap());
+        let delta = DeltaIndex::build(&old, &new).unwrap();
+        let listed = listed_names(delta.index().unwrap()).unwrap();
+        let src = Sources::load(Some(&shared), listed);
+        let mut csv = Vec::new();
+        generate(&src, 6000, 7, GenFormat::Csv, &mut csv).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        let dir = tmp(&format!("gen-{a}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let input = dir.join("customers.csv");
+        std::fs::write(&input, &csv).unwrap();
+        build_customer_index(&input, &dir.join("idx"), 2).unwrap();
+        let ci = CustomerIndex::open(&dir.join("idx")).unwrap();
+        let customers = read_customers_from(csv.as_bytes()).unwrap();
+        for threshold in [0.85, 0.7] {
+            let opts = rescreen_options(threshold, None);
+            let plain = rescreen_all(&delta, &customers, &opts, 2);
+            let (probe, results) = rescreen_indexed(&delta, &ci, &opts, 2).unwrap();
+            let mut written = Vec::new();
+            write_indexed(&ci, &probe, &results, &mut written, Path::new("<memory>")).unwrap();
+            let written = String::from_utf8(written).unwrap();
+            let lines: Vec<&str> = written.lines().collect();
+            assert_eq!(lines.len(), customers.len());
+            let mut hits = 0;
+            for (i, (c, r)) in customers.iter().zip(&plain).enumerate() {
+                assert_eq!(
+                    lines[i],
+                    output_line(c, r),
+                    "{a} at {threshold}, line {}",
+                    c.line
+                );
+                hits += r
+                    .as_ref()
+                    .map(|d| d.hits.len() + d.retired.len())
+                    .unwrap_or(0);
+            }
+            eprintln!(
+                "{a} -> {b} at {threshold}: {} generated customers, {hits} delta hits, {} reached, {} screened through the customer index: same lines",
+                customers.len(),
+                probe.reached,
+                probe.customers.len()
+            );
+            assert!(hits > 0);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 
@@ -407,12 +502,8 @@ fn rescreen_is_exact_on_a_small_built_pair() {
     let (old, new) = two_versions();
     let (_, o) = build_at("rs-small-old", &[list(old)]);
     let (_, n) = build_at("rs-small-new", &[list(new)]);
-    let customers = read_customers_from(
-        "id,name\n1,Vladimir Putin\n2,Acme Trading\n3,Ivan Petroff\n4,Olga Smirnova\n5,Ocean Star\n6,Jane Doe\n7,\n"
-            .as_bytes(),
-    )
-    .unwrap();
-    let (_, hits, retired) = check_exact(&o, &n, &customers, 0.85);
+    let csv = "id,name,ids\n1,Vladimir Putin,\n2,Acme Trading,\n3,Ivan Petroff,\n4,Olga Smirnova,\n5,Ocean Star,\n6,Jane Doe,\n7,,\n8,Olga Smir Nova,\n9,Vladimir Putin Jr,passport:X123\n";
+    let (_, hits, retired, _) = check_exact(&o, &n, csv, 0.85, "small");
     assert!(hits >= 3, "{hits}");
     assert_eq!(retired, 1);
 }
@@ -472,6 +563,84 @@ fn embargo_rescreen_writes_one_line_per_record_and_a_stamp() {
     assert_eq!(stamp["new_index"]["manifest_sha256"], n.manifest_sha256());
     assert_eq!(stamp["counts"]["records"], 5);
     assert_eq!(stamp["delta"]["added"], 1);
+    // The same through a saved customer index: the same bytes.
+    let cidx = dir.join("customers.idx");
+    let embargo = |args: &[&std::ffi::OsStr]| {
+        Command::new(env!("CARGO_BIN_EXE_embargo"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = embargo(&[
+        "customers".as_ref(),
+        "index".as_ref(),
+        "--input".as_ref(),
+        input.as_os_str(),
+        "--out".as_ref(),
+        cidx.as_os_str(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rescreen_with = |input: Option<&Path>, output: &Path| {
+        let mut args: Vec<&std::ffi::OsStr> = vec![
+            "rescreen".as_ref(),
+            "--old".as_ref(),
+            od.as_os_str(),
+            "--new".as_ref(),
+            nd.as_os_str(),
+            "--customers".as_ref(),
+            cidx.as_os_str(),
+            "--output".as_ref(),
+            output.as_os_str(),
+        ];
+        if let Some(i) = input {
+            args.push("--input".as_ref());
+            args.push(i.as_os_str());
+        }
+        embargo(&args)
+    };
+    for (with_input, name) in [(false, "indexed.jsonl"), (true, "indexed2.jsonl")] {
+        let o2 = dir.join(name);
+        let out = rescreen_with(with_input.then_some(input.as_path()), &o2);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            std::fs::read(&o2).unwrap(),
+            std::fs::read(&output).unwrap(),
+            "rescreen through the customer index"
+        );
+        let stamp: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join(format!("{name}.manifest.json"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(stamp["counts"]["records"], 5);
+        assert_eq!(stamp["counts"]["errors"], 1);
+        assert!(stamp["customer_index"]["manifest_sha256"].is_string());
+        assert!(stamp["customer_index"]["input"]["sha256"].is_string());
+        assert_eq!(stamp["new_index"]["manifest_sha256"], n.manifest_sha256());
+    }
+    // A customer index of another file is refused; so is rebuilding one
+    // in place.
+    let other = dir.join("other.csv");
+    std::fs::write(&other, "id,name\nc-1,Olga Smirnova\n").unwrap();
+    let out = rescreen_with(Some(&other), &dir.join("x.jsonl"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("rebuild it"));
+    let out = embargo(&[
+        "customers".as_ref(),
+        "index".as_ref(),
+        "--input".as_ref(),
+        input.as_os_str(),
+        "--out".as_ref(),
+        cidx.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
     // Threshold 0 has no delta: bad usage.
     let out = Command::new(env!("CARGO_BIN_EXE_embargo"))
         .args(["rescreen", "--threshold", "0", "--old"])
@@ -573,6 +742,21 @@ fn the_nightly_script_fetches_builds_diffs_and_rescreens() {
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["hits"], serde_json::json!([]));
     assert_eq!(lines[1]["hits"][0]["change"], "added", "{delta}");
+    // Rescreened through the saved customer index of the customer file.
+    let stamp: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(runs.last().unwrap().join("delta.jsonl.manifest.json")).unwrap(),
+    )
+    .unwrap();
+    if Command::new("sha256sum").arg("--version").output().is_ok() {
+        assert!(
+            stamp["customer_index"]["manifest_sha256"].is_string(),
+            "{stamp}"
+        );
+        assert_eq!(
+            std::fs::read_dir(work.join("w/customers")).unwrap().count(),
+            1
+        );
+    }
     // A third night with nothing new: 304, no build, no rescreen.
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let third = run();

@@ -1,6 +1,8 @@
 //! List updates without rescreening everything: [`diff`] tells which
 //! entities were added, removed or changed between two indexes, and
-//! [`rescreen`] screens a customer file against only those entities.
+//! [`rescreen`] screens a customer file against only those entities —
+//! through a saved customer index ([`custindex`]), only the customers
+//! that can meet them.
 //!
 //! Scores are absolute — token weights are frozen, never taken from the
 //! index — so a customer's score against an entity does not depend on the
@@ -8,10 +10,12 @@
 //! a small index of just the delta's entities and gets exactly the hits a
 //! full screen against the new index would give on them.
 
+pub mod custindex;
 pub mod customers;
 pub mod diff;
 pub mod rescreen;
 
+pub use custindex::{build_customer_index, CustomerIndex};
 pub use diff::{changed_fields, diff_entities, diff_indexes, Changed, Diff, EntityDiff, Field};
 pub use rescreen::{run_rescreen, Change, Delta, DeltaHit, DeltaIndex, RescreenArgs};
 

@@ -13,6 +13,11 @@
 //! (The one way a full screen can differ: a query that reaches the
 //! matcher's hard candidate cap in the full index; `tests/delta.rs`
 //! checks exactness over real list pairs.)
+//!
+//! With a saved customer index ([`super::custindex`]) only the customers
+//! that can meet the delta are screened, the same way; every other
+//! customer's "no change" line is copied from the index
+//! ([`write_indexed`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -21,6 +26,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use super::custindex::{rescreen_indexed, CustomerIndex, Probe};
 use super::customers::Customer;
 use super::diff::{diff_indexes, Diff};
 use crate::error::{Error, ErrorKind, Result};
@@ -310,7 +316,11 @@ pub struct Counts {
 pub struct RescreenArgs {
     pub old: PathBuf,
     pub new: PathBuf,
-    pub input: PathBuf,
+    /// The customer file. With `customers` too, it must be the file the
+    /// customer index was built from (checked by size and sha256).
+    pub input: Option<PathBuf>,
+    /// A saved customer index (`embargo customers index`).
+    pub customers: Option<PathBuf>,
     pub output: PathBuf,
     pub threshold: f32,
     pub max_hits: Option<usize>,
@@ -332,6 +342,78 @@ fn index_stamp(idx: &Index) -> serde_json::Value {
     })
 }
 
+fn tally(counts: &mut Counts, r: &std::result::Result<Delta, String>) {
+    match r {
+        Ok(d) => {
+            counts.with_hits += u64::from(!d.hits.is_empty());
+            counts.hits += d.hits.len() as u64;
+            counts.with_retired += u64::from(!d.retired.is_empty());
+            counts.retired += d.retired.len() as u64;
+        }
+        Err(_) => counts.errors += 1,
+    }
+}
+
+/// Writes a rescreen through a customer index: the probed customers'
+/// lines (`results`, in the probe's order) and, between them, every other
+/// customer's "no change" line as stored — one line per input record, in
+/// input order.
+pub fn write_indexed(
+    ci: &CustomerIndex,
+    probe: &Probe,
+    results: &[(Customer, std::result::Result<Delta, String>)],
+    out: &mut dyn Write,
+    out_path: &Path,
+) -> Result<Counts> {
+    let werr = |e: std::io::Error| Error::io(out_path, e);
+    let mut counts = Counts {
+        records: ci.len() as u64,
+        errors: ci.manifest().counts.errors,
+        ..Counts::default()
+    };
+    let mut next = 0usize;
+    for (&cn, (c, r)) in probe.customers.iter().zip(results) {
+        let cn = cn as usize;
+        out.write_all(ci.lines(next, cn)?).map_err(werr)?;
+        tally(&mut counts, r);
+        out.write_all(output_line(c, r).as_bytes()).map_err(werr)?;
+        out.write_all(b"\n").map_err(werr)?;
+        next = cn + 1;
+    }
+    out.write_all(ci.lines(next, ci.len())?).map_err(werr)?;
+    Ok(counts)
+}
+
+/// Refuses a customer index that was not built from `input` (size and
+/// sha256 compared).
+fn check_input(ci: &CustomerIndex, input: &Path) -> Result<()> {
+    let want = &ci.manifest().input;
+    let meta = std::fs::metadata(input).map_err(|e| Error::io(input, e))?;
+    let same = meta.len() == want.bytes && {
+        use sha2::{Digest, Sha256};
+        let mut f = std::fs::File::open(input).map_err(|e| Error::io(input, e))?;
+        let mut h = Sha256::new();
+        std::io::copy(&mut f, &mut h).map_err(|e| Error::io(input, e))?;
+        let got: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        got == want.sha256
+    };
+    if !same {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!(
+                "the customer index {} was built from another file ({}, {} bytes, sha256 {}): rebuild it with `embargo customers index --input {}`",
+                ci.dir().display(),
+                want.path,
+                want.bytes,
+                want.sha256,
+                input.display()
+            ),
+        )
+        .in_file(input));
+    }
+    Ok(())
+}
+
 /// `embargo rescreen`: diff, delta index, screen, write one line per input
 /// record and the audit stamp `<output>.manifest.json`.
 pub fn run_rescreen(a: &RescreenArgs) -> Result<Counts> {
@@ -345,9 +427,34 @@ pub fn run_rescreen(a: &RescreenArgs) -> Result<Counts> {
     let t0 = Instant::now();
     let (old, new) = (Index::open(&a.old)?, Index::open(&a.new)?);
     let delta = DeltaIndex::build(&old, &new)?;
-    let customers = super::customers::read_customers(&a.input)?;
     let opts = rescreen_options(a.threshold, a.max_hits);
     let to_stdout = a.output == Path::new("-");
+    let cindex = match &a.customers {
+        Some(dir) => {
+            let ci = CustomerIndex::open(dir)?;
+            if let Some(input) = &a.input {
+                check_input(&ci, input)?;
+            }
+            Some(ci)
+        }
+        None => None,
+    };
+    let input_path = match (&a.input, &cindex) {
+        (Some(p), _) => p.clone(),
+        (None, Some(ci)) => PathBuf::from(&ci.manifest().input.path),
+        (None, None) => {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                "rescreen needs --input FILE or --customers DIR (a saved customer index)",
+            ))
+        }
+    };
+    if !to_stdout && a.output == input_path {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            "--output is the input file: choose another output",
+        ));
+    }
     let mut out: Box<dyn Write> = if to_stdout {
         Box::new(std::io::BufWriter::new(std::io::stdout().lock()))
     } else {
@@ -356,21 +463,24 @@ pub fn run_rescreen(a: &RescreenArgs) -> Result<Counts> {
     };
     let mut counts = Counts::default();
     let werr = |e: std::io::Error| Error::io(&a.output, e);
-    for block in customers.chunks(1 << 16) {
-        let results = rescreen_all(&delta, block, &opts, a.threads);
-        for (c, r) in block.iter().zip(&results) {
-            counts.records += 1;
-            match r {
-                Ok(d) => {
-                    counts.with_hits += u64::from(!d.hits.is_empty());
-                    counts.hits += d.hits.len() as u64;
-                    counts.with_retired += u64::from(!d.retired.is_empty());
-                    counts.retired += d.retired.len() as u64;
+    let mut probed = None;
+    match &cindex {
+        Some(ci) => {
+            let (probe, results) = rescreen_indexed(&delta, ci, &opts, a.threads)?;
+            counts = write_indexed(ci, &probe, &results, &mut out, &a.output)?;
+            probed = Some(probe);
+        }
+        None => {
+            let customers = super::customers::read_customers(&input_path)?;
+            for block in customers.chunks(1 << 16) {
+                let results = rescreen_all(&delta, block, &opts, a.threads);
+                for (c, r) in block.iter().zip(&results) {
+                    counts.records += 1;
+                    tally(&mut counts, r);
+                    out.write_all(output_line(c, r).as_bytes()).map_err(werr)?;
+                    out.write_all(b"\n").map_err(werr)?;
                 }
-                Err(_) => counts.errors += 1,
             }
-            out.write_all(output_line(c, r).as_bytes()).map_err(werr)?;
-            out.write_all(b"\n").map_err(werr)?;
         }
     }
     out.flush().map_err(werr)?;
@@ -396,7 +506,14 @@ pub fn run_rescreen(a: &RescreenArgs) -> Result<Counts> {
             "old_index": index_stamp(&old),
             "new_index": index_stamp(&new),
             "delta": {"added": d.added.len(), "changed": d.changed.len(), "removed": d.removed.len()},
-            "input": a.input.display().to_string(),
+            "input": input_path.display().to_string(),
+            "customer_index": cindex.as_ref().map(|ci| serde_json::json!({
+                "path": ci.dir().display().to_string(),
+                "manifest_sha256": ci.manifest_sha256(),
+                "created": ci.manifest().created,
+                "input": ci.manifest().input,
+                "customers_screened": probed.as_ref().map(|p| p.customers.len()),
+            })),
             "output": a.output.display().to_string(),
             "threshold": a.threshold,
             "max_hits": a.max_hits,

@@ -473,10 +473,9 @@ async fn reload_inner(
             }
         }
     };
-    let st2 = st.clone();
-    let done = tokio::task::spawn_blocking(move || st2.live.reload(path.as_deref()))
+    let done = super::reload_in_background(st, path)
         .await
-        .map_err(|e| RequestError::new(500, "internal", e.to_string()))?;
+        .map_err(|e| RequestError::new(500, "internal", e))?;
     match done {
         Ok(r) => {
             st.metrics.reload(true);

@@ -330,6 +330,44 @@ mod tests {
     }
 
     #[test]
+    fn a_worker_takes_the_searcher_warmed_for_a_new_index() {
+        let a = tiny_index("pool-warm-a", &["Vladimir Putin"]);
+        let b = tiny_index("pool-warm-b", &["Acme Trading"]);
+        let ia = Arc::new(Index::open(&a).unwrap());
+        let ib = Arc::new(Index::open(&b).unwrap());
+        let pool = Pool::new(1, 4).unwrap();
+        let (j, rx) = job(&ia, &["Acme Trading"]);
+        pool.submit(j).unwrap();
+        assert!(matches!(rx.blocking_recv().unwrap(), Outcome::Done { .. }));
+        // The query is kept (just after the answer) to warm the next index.
+        let t = Instant::now();
+        while pool.shared.recent.snapshot().is_empty() && t.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(pool.shared.recent.snapshot()[0].query.name, "Acme Trading");
+        pool.prepare(&ib);
+        assert_eq!(pool.shared.prepared.len(), 1);
+        let (j, rx) = job(&ib, &["Acme Trading"]);
+        pool.submit(j).unwrap();
+        match rx.blocking_recv().unwrap() {
+            Outcome::Done { hits, .. } => assert_eq!(hits, 1),
+            other => panic!("{other:?}"),
+        }
+        assert!(pool.shared.prepared.is_empty(), "the worker took it");
+        // The old index is freed (on the reaper) once nothing holds it.
+        pool.retire(ia.clone());
+        let weak = Arc::downgrade(&ia);
+        drop(ia);
+        let t = Instant::now();
+        while weak.strong_count() > 0 && t.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(weak.strong_count(), 0);
+        let _ = std::fs::remove_dir_all(a);
+        let _ = std::fs::remove_dir_all(b);
+    }
+
+    #[test]
     fn a_past_deadline_times_out() {
         let dir = tiny_index("pool-late", &["Vladimir Putin"]);
         let index = Arc::new(Index::open(&dir).unwrap());

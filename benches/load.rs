@@ -1,6 +1,6 @@
 //! Loopback load test of `embargo serve` (harness = false):
 //!
-//! `cargo bench --bench load [-- --secs S] [--rates 1000,2000] [--no-swaps] [--small] [--workers N]`
+//! `cargo bench --bench load [-- --secs S] [--rates 1000,2000] [--no-swaps] [--small] [--workers N] [--quick] [--cold-swaps]`
 //!
 //! 1. Serves the bundled default index in-process on 127.0.0.1 (port 0).
 //! 2. Saturation: 4 keep-alive connections send single-name requests back
@@ -325,6 +325,94 @@ fn server_side(before: &[(f64, u64)], after: &[(f64, u64)]) -> String {
     )
 }
 
+/// Where the slow answers were sent: while a reload ran (verifying and
+/// preparing the new index), in the 0.5 s after one answered (the new
+/// index's first requests), or at a quiet time.
+fn by_window(seen: &[Seen], windows: &[(Instant, Instant)]) -> String {
+    let after = Duration::from_millis(500);
+    let mut classes: [Vec<Duration>; 3] = Default::default();
+    for s in seen {
+        let c = if windows.iter().any(|w| w.0 <= s.sent && s.sent <= w.1) {
+            0
+        } else if windows
+            .iter()
+            .any(|w| w.1 < s.sent && s.sent <= w.1 + after)
+        {
+            1
+        } else {
+            2
+        };
+        classes[c].push(s.latency);
+    }
+    let mut out = String::from("by window:");
+    for (label, mut v) in ["reloading", "0.5 s after", "quiet"]
+        .into_iter()
+        .zip(classes)
+    {
+        v.sort();
+        let slow = v.iter().filter(|d| d.as_secs_f64() > 2e-3).count();
+        out.push_str(&format!(
+            " {label} {} req p99 {:.2} ms ({slow} > 2 ms);",
+            v.len(),
+            percentile(&v, 0.99)
+        ));
+    }
+    out
+}
+
+/// What warming saves: the first 1,000 names screened on a newly opened
+/// index (its own mapping) by a cold searcher, and by one that first
+/// replayed the 256 names before them (what a reload does), one thread.
+fn first_queries_on_a_new_index(dir: &Path, names: &[String]) {
+    use embargo::search::{Options, Query};
+    use embargo::server::warm::{OwnedSearcher, RECENT};
+    let opts = Options::default();
+    let q = |n: &String| Query {
+        name: n.clone(),
+        ..Default::default()
+    };
+    let (recent, next) = names.split_at(RECENT.min(names.len()));
+    let next = &next[..1000.min(next.len())];
+    for warm in [false, true] {
+        let idx = std::sync::Arc::new(Index::open(dir).expect("open B"));
+        let mut s = OwnedSearcher::new(idx);
+        let t = Instant::now();
+        if warm {
+            for n in recent {
+                let _ = s.screen(&q(n), &opts);
+            }
+        }
+        let prep = t.elapsed();
+        let mut lat = Vec::with_capacity(next.len());
+        for n in next {
+            let t1 = Instant::now();
+            let _ = s.screen(&q(n), &opts);
+            lat.push(t1.elapsed());
+        }
+        let total: Duration = lat.iter().sum();
+        let first: Vec<String> = lat[..3.min(lat.len())]
+            .iter()
+            .map(|d| format!("{:.2}", d.as_secs_f64() * 1e3))
+            .collect();
+        lat.sort();
+        println!(
+            "{:<22} {:>7} names  total {:>6.1} ms  p50 {:>6.3} ms  p99 {:>6.3} ms  max {:>6.2} ms  first 3: {} ms{}",
+            if warm { "new index, warmed" } else { "new index, cold" },
+            next.len(),
+            total.as_secs_f64() * 1e3,
+            percentile(&lat, 0.5),
+            percentile(&lat, 0.99),
+            percentile(&lat, 1.0),
+            first.join(" "),
+            if warm {
+                format!("  (replay {:.1} ms)", prep.as_secs_f64() * 1e3)
+            } else {
+                String::new()
+            }
+        );
+    }
+}
+
 /// A swap as the swapper saw it: the index was stored between `lo` and `hi`.
 struct Swap {
     lo: Instant,
@@ -349,6 +437,8 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(10.0);
     let no_swaps = args.iter().any(|a| a == "--no-swaps");
+    // --quick: only the steady phases (for comparing variants run by run).
+    let quick = args.iter().any(|a| a == "--quick");
     let rates: Vec<f64> = args
         .iter()
         .position(|a| a == "--rates")
@@ -424,17 +514,20 @@ fn main() {
         queue: 256,
         io_threads: 1,
         timeout: Duration::from_secs(5),
+        // --cold-swaps: reloads at normal priority, no warming (to compare).
+        warm_swaps: !args.iter().any(|a| a == "--cold-swaps"),
         ..Config::default()
     };
     println!(
-        "embargo serve load test: {cores} cores, {} screening workers, 1 I/O thread, {} s a phase, index {} ({} entities)",
+        "embargo serve load test: {cores} cores, {} screening workers, 1 I/O thread, {} s a phase, index {} ({} entities), {} swaps",
         cfg.workers,
         secs,
         &sha_a[..12],
-        a.entity_count()
+        a.entity_count(),
+        if cfg.warm_swaps { "warm" } else { "cold" }
     );
     // The matcher alone, one thread, no HTTP: what one name costs.
-    {
+    if !quick {
         let mut searcher = embargo::search::Searcher::new(&a);
         let opts = embargo::search::Options::default();
         let mut lat = Vec::with_capacity(names.len());
@@ -461,18 +554,26 @@ fn main() {
             percentile(&lat, 1.0)
         );
     }
+    if !quick {
+        first_queries_on_a_new_index(&b_dir, &names);
+    }
     let server = Server::start_index(cfg, a).expect("start");
     let addr = server.addr();
 
     // Warm-up (page in the maps, fill the caches a little).
     let _ = saturate(addr, &bodies, 2, 1.0);
 
-    let (hz, wall) = saturate_on(addr, "GET", "/healthz", &[Vec::new()], 4, secs / 2.0);
-    summarize("GET /healthz, 4 conns", &hz, wall);
-    let before = scrape(addr);
-    let (sat, wall) = saturate(addr, &bodies, 4, secs);
-    summarize("saturation, 4 conns", &sat, wall);
-    println!("{:<22} {}", "", server_side(&before, &scrape(addr)));
+    let sat = if quick {
+        Vec::new()
+    } else {
+        let (hz, wall) = saturate_on(addr, "GET", "/healthz", &[Vec::new()], 4, secs / 2.0);
+        summarize("GET /healthz, 4 conns", &hz, wall);
+        let before = scrape(addr);
+        let (sat, wall) = saturate(addr, &bodies, 4, secs);
+        summarize("saturation, 4 conns", &sat, wall);
+        println!("{:<22} {}", "", server_side(&before, &scrape(addr)));
+        sat
+    };
 
     // The swapper: 10 reloads over the two steady phases, one corrupt.
     let plan: Vec<(PathBuf, bool)> = vec![
@@ -495,6 +596,8 @@ fn main() {
         sha: sha_a.clone(),
     }];
     let swap_errors = Mutex::new(Vec::<String>::new());
+    // Every reload attempt (good or refused): from request to answer.
+    let windows = Mutex::new(Vec::<(Instant, Instant)>::new());
     let done = AtomicBool::new(false);
     let mut results = Vec::new();
     std::thread::scope(|sc| {
@@ -513,6 +616,7 @@ fn main() {
                 let r = Conn::connect(addr, Duration::from_secs(60))
                     .and_then(|mut c| c.request("POST", "/v1/admin/reload", body.as_bytes()));
                 let hi = Instant::now();
+                windows.lock().unwrap().push((lo, hi));
                 match r {
                     Ok(r) if r.status == 200 && *should_pass => {
                         let v: serde_json::Value =
@@ -547,6 +651,9 @@ fn main() {
             let (seen, wall) = steady(addr, &bodies, 8, rate, secs);
             summarize(&format!("steady {rate:.0}/s, 8 conns"), &seen, wall);
             println!("{:<22} {}", "", server_side(&before, &scrape(addr)));
+            if !no_swaps {
+                println!("{:<22} {}", "", by_window(&seen, &windows.lock().unwrap()));
+            }
             results.extend(seen);
         }
         done.store(true, Ordering::Relaxed);

@@ -8,28 +8,52 @@
 //! - strings in are NUL-terminated UTF-8; strings out are NUL-terminated
 //!   UTF-8 JSON owned by the caller, released with [`embargo_string_free`];
 //! - an index handle is safe to use from any number of threads at once
-//!   (the index is immutable and `Sync`; every call makes its own searcher);
-//!   [`embargo_close`] it once, after every call on it has returned;
+//!   (the index is immutable and `Sync`); [`embargo_close`] it once, after
+//!   every call on it has returned;
 //! - on failure a function returns NULL and [`embargo_last_error`] says why
 //!   (per thread, until that thread's next call);
 //! - no Rust panic crosses the boundary: each entry point catches it and
 //!   reports an error.
 //!
-//! This module and the memory-mapping module are the only places with
-//! `unsafe`; each block says why it is sound.
+//! A handle keeps the searchers its calls used (one per thread screening
+//! at the same moment, at most), so each call starts with the token and
+//! name caches earlier calls filled instead of a cold searcher; closing
+//! the handle frees them with the index.
+//!
+//! This module, the memory-mapping module and two small blocks in
+//! `server::warm` (a searcher owning its index; the thread priority call)
+//! are the only places with `unsafe`; each block says why it is sound.
 
 use std::cell::RefCell;
 use std::ffi::{c_char, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
-use crate::index::{default_index, Index};
-use crate::search::Searcher;
+use crate::index::default_index;
 use crate::server::request::{parse_options, render, Limits, ScreenKind};
+use crate::server::warm::OwnedSearcher;
 
 /// An open index, opaque to C.
 pub struct EmbargoIndex {
-    index: Index,
+    index: Arc<crate::index::Index>,
+    /// Searchers not in use (warm caches), taken and given back by calls.
+    idle: Mutex<Vec<OwnedSearcher>>,
+}
+
+impl EmbargoIndex {
+    /// A warm searcher if one is free, else a new one.
+    fn searcher(&self) -> OwnedSearcher {
+        let warm = self.idle.lock().ok().and_then(|mut v| v.pop());
+        warm.unwrap_or_else(|| OwnedSearcher::new(self.index.clone()))
+    }
+
+    /// Gives a searcher back for the next call.
+    fn give_back(&self, s: OwnedSearcher) {
+        if let Ok(mut v) = self.idle.lock() {
+            v.push(s);
+        }
+    }
 }
 
 thread_local! {
@@ -114,7 +138,10 @@ pub unsafe extern "C" fn embargo_open(path: *const c_char) -> *mut EmbargoIndex 
         None => default_index(),
     });
     match opened {
-        Ok(Ok(index)) => Box::into_raw(Box::new(EmbargoIndex { index })),
+        Ok(Ok(index)) => Box::into_raw(Box::new(EmbargoIndex {
+            index: Arc::new(index),
+            idle: Mutex::new(Vec::new()),
+        })),
         Ok(Err(e)) => {
             set_error(e.to_string());
             std::ptr::null_mut()
@@ -148,8 +175,9 @@ pub unsafe extern "C" fn embargo_screen(
     }
     // SAFETY: non-NULL and, by the contract, a live handle from
     // `embargo_open` (a Box that `embargo_close` has not freed); shared
-    // references from many threads are fine since `Index` is `Sync`.
-    let idx = unsafe { &(*index).index };
+    // references from many threads are fine since `EmbargoIndex` is `Sync`
+    // (an immutable index and a mutex).
+    let handle = unsafe { &*index };
     // SAFETY: passed through under this function's own contract.
     let name = match unsafe { arg(name, "name") } {
         Ok(Some(n)) => n,
@@ -172,14 +200,17 @@ pub unsafe extern "C" fn embargo_screen(
     };
     let result = catch_unwind(AssertUnwindSafe(|| -> Result<Vec<u8>, String> {
         let item = parse_options(name, options, &Limits::default()).map_err(|e| e.message)?;
-        let hits = Searcher::new(idx)
-            .screen(&item.query, &item.options)
-            .map_err(|e| e.to_string())?;
+        let mut searcher = handle.searcher();
+        // A panic inside skips the give-back: a searcher whose caches may
+        // be half-updated is dropped, not reused.
+        let hits = searcher.screen(&item.query, &item.options);
+        handle.give_back(searcher);
+        let hits = hits.map_err(|e| e.to_string())?;
         render(
             &ScreenKind::One,
             std::slice::from_ref(&item),
             std::slice::from_ref(&hits),
-            idx.manifest_sha256(),
+            handle.index.manifest_sha256(),
         )
         .map_err(|e| e.to_string())
     }));
@@ -229,7 +260,8 @@ pub unsafe extern "C" fn embargo_close(index: *mut EmbargoIndex) {
     // SAFETY: by the contract the pointer came from `Box::into_raw` in
     // `embargo_open`, is closed once, and no call still borrows it.
     let b = unsafe { Box::from_raw(index) };
-    // Dropping unmaps the files; catch a panic rather than unwind into C.
+    // Dropping frees the searchers and unmaps the files; catch a panic
+    // rather than unwind into C.
     let _ = catch_unwind(AssertUnwindSafe(move || drop(b)));
 }
 
@@ -264,6 +296,49 @@ mod tests {
             embargo_string_free(std::ptr::null_mut());
             embargo_close(std::ptr::null_mut());
         }
+    }
+
+    #[test]
+    fn calls_reuse_warm_searchers_one_per_concurrent_thread_at_most() {
+        let dir = crate::server::swap::tiny_index("ffi-warm", &["Vladimir Putin"]);
+        let path = CString::new(dir.to_str().unwrap()).unwrap();
+        // SAFETY (test): a valid C string.
+        let idx = unsafe { embargo_open(path.as_ptr()) };
+        assert!(!idx.is_null(), "{}", last_error());
+        let name = CString::new("Vladimir Putin").unwrap();
+        let screen = |idx: *const EmbargoIndex| {
+            // SAFETY (test): a live handle and valid C strings.
+            let out = unsafe { embargo_screen(idx, name.as_ptr(), std::ptr::null()) };
+            assert!(!out.is_null(), "{}", last_error());
+            // SAFETY (test): the library's own NUL-terminated answer.
+            let json = unsafe { CStr::from_ptr(out) }
+                .to_string_lossy()
+                .into_owned();
+            // SAFETY (test): freed once.
+            unsafe { embargo_string_free(out) };
+            json
+        };
+        let first = screen(idx);
+        assert!(first.contains("test:0"), "{first}");
+        assert_eq!(screen(idx), first);
+        // SAFETY (test): the handle is live until closed below.
+        let h = unsafe { &*idx };
+        assert_eq!(h.idle.lock().unwrap().len(), 1, "one searcher, reused");
+        let shared = idx as usize;
+        std::thread::scope(|sc| {
+            for _ in 0..4 {
+                sc.spawn(|| {
+                    for _ in 0..20 {
+                        assert_eq!(screen(shared as *const EmbargoIndex), first);
+                    }
+                });
+            }
+        });
+        let n = h.idle.lock().unwrap().len();
+        assert!((1..=4).contains(&n), "{n} searchers kept");
+        // SAFETY (test): closed once, no call in flight.
+        unsafe { embargo_close(idx) };
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]

@@ -10,6 +10,9 @@
 //! - [`swap`]: the live index, swapped atomically after verification
 //!   (admin route or SIGHUP); every answer carries the `manifest_sha256` of
 //!   the index that produced it.
+//! - [`warm`]: keeps swaps out of the latency tail (a reload verifies and
+//!   warms the new index at the lowest CPU priority, old ones are freed
+//!   off the screening threads).
 //! - [`metrics`]: Prometheus text.
 //!
 //! Start one in-process (tests, benches, embedding):
@@ -29,6 +32,7 @@ pub mod pool;
 pub mod request;
 pub mod routes;
 pub mod swap;
+pub mod warm;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -68,6 +72,11 @@ pub struct Config {
     pub idle_timeout: Duration,
     /// Handle SIGHUP (reload), SIGINT and SIGTERM (graceful stop).
     pub signals: bool,
+    /// Reload at the lowest CPU priority and warm the new index with the
+    /// recent queries before it serves (see [`warm`]). Off: the reload
+    /// verifies at normal priority and the workers start cold on the new
+    /// index (only to measure what warming saves).
+    pub warm_swaps: bool,
 }
 
 impl Default for Config {
@@ -86,6 +95,7 @@ impl Default for Config {
             max_connections: 1024,
             idle_timeout: Duration::from_secs(60),
             signals: false,
+            warm_swaps: true,
         }
     }
 }
@@ -97,6 +107,54 @@ pub struct AppState {
     pub metrics: Metrics,
     pub config: Config,
     pub started: Instant,
+}
+
+impl AppState {
+    /// Opens, verifies, warms and swaps in a new index (see
+    /// [`swap::Live::reload_with`] and [`warm`]); blocking. Call it on a
+    /// thread of its own: it lowers that thread's priority.
+    pub fn reload_blocking(&self, path: Option<&std::path::Path>) -> Result<swap::Reloaded> {
+        let warm = self.config.warm_swaps;
+        if warm {
+            warm::lowest_priority();
+        }
+        // Still paced at the lowest priority: measured, the unpaced hash
+        // (which streams 70 MB through the shared caches as fast as it
+        // can) gave a worse p99 at 2,000 req/s (median 4.9 ms against
+        // 3.2 ms in six runs each, on a busy machine).
+        self.live.reload_with(
+            path,
+            swap::open_verified,
+            |i| {
+                if warm {
+                    self.pool.prepare(i)
+                }
+            },
+            |old| self.pool.retire(old),
+        )
+    }
+}
+
+/// Runs [`AppState::reload_blocking`] on a new thread (`embargo-reload`)
+/// and waits for it without blocking the executor. The outer error is an
+/// internal failure (no thread, a panic); the inner one a refused index.
+pub async fn reload_in_background(
+    st: &Arc<AppState>,
+    path: Option<std::path::PathBuf>,
+) -> std::result::Result<Result<swap::Reloaded>, String> {
+    let (tx, rx) = oneshot::channel();
+    let st2 = st.clone();
+    std::thread::Builder::new()
+        .name("embargo-reload".into())
+        .spawn(move || {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                st2.reload_blocking(path.as_deref())
+            }));
+            let _ = tx.send(r.map_err(|_| "the reload panicked".to_string()));
+        })
+        .map_err(|e| format!("cannot start the reload thread: {e}"))?;
+    rx.await
+        .map_err(|_| "the reload thread went away".to_string())?
 }
 
 /// A running server: its address, its state, and the means to stop it.
@@ -266,9 +324,7 @@ fn spawn_sighup(st: Arc<AppState>) {
         };
         tokio::spawn(async move {
             while hup.recv().await.is_some() {
-                let st2 = st.clone();
-                let r = tokio::task::spawn_blocking(move || st2.live.reload(None)).await;
-                match r {
+                match reload_in_background(&st, None).await {
                     Ok(Ok(r)) => {
                         st.metrics.reload(true);
                         eprintln!(

@@ -6,10 +6,12 @@
 //! Each job carries the index snapshot (`Arc<Index>`) taken when its
 //! request arrived, so the answer and its `manifest_sha256` come from one
 //! index even if a swap happens meanwhile. A worker keeps one
-//! [`Searcher`] (with its token and name caches) across consecutive jobs on
-//! the same index, starts a new one when a job brings another index, and
-//! lets go of its searcher and index after a short idle spell, so an index
-//! swapped out is dropped once the last request using it is answered.
+//! searcher (with its token and name caches) across consecutive jobs on
+//! the same index; when a job brings another index it takes a searcher
+//! the reload warmed for it ([`Pool::prepare`], see [`super::warm`]) or
+//! starts a cold one. A worker lets go of its searcher and index after a
+//! short idle spell, so an index swapped out is freed (on the reaper
+//! thread) once the last request using it is answered.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -20,8 +22,8 @@ use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender, TrySendErro
 use tokio::sync::oneshot;
 
 use super::request::{render, Item, ScreenKind};
+use super::warm::{OwnedSearcher, Prepared, Reaper, Recent};
 use crate::index::Index;
-use crate::search::Searcher;
 
 /// How long an idle worker keeps its searcher (and so its index).
 const IDLE_RELEASE: Duration = Duration::from_millis(500);
@@ -66,6 +68,15 @@ pub struct Pool {
     queued: Arc<AtomicUsize>,
     busy: Arc<AtomicUsize>,
     capacity: usize,
+    workers: usize,
+    shared: Arc<Shared>,
+}
+
+/// What the workers share with the reload path (see [`super::warm`]).
+struct Shared {
+    recent: Recent,
+    prepared: Prepared,
+    reaper: Reaper,
 }
 
 impl Pool {
@@ -74,18 +85,25 @@ impl Pool {
         let (tx, rx) = bounded::<Job>(queue.max(1));
         let queued = Arc::new(AtomicUsize::new(0));
         let busy = Arc::new(AtomicUsize::new(0));
+        let shared = Arc::new(Shared {
+            recent: Recent::default(),
+            prepared: Prepared::default(),
+            reaper: Reaper::start()?,
+        });
         for i in 0..workers.max(1) {
             let rx = rx.clone();
-            let (queued, busy) = (queued.clone(), busy.clone());
+            let (queued, busy, shared) = (queued.clone(), busy.clone(), shared.clone());
             std::thread::Builder::new()
                 .name(format!("embargo-screen-{i}"))
-                .spawn(move || worker(rx, queued, busy))?;
+                .spawn(move || worker(rx, queued, busy, shared))?;
         }
         Ok(Pool {
             tx,
             queued,
             busy,
             capacity: queue.max(1),
+            workers: workers.max(1),
+            shared,
         })
     }
 
@@ -118,48 +136,80 @@ impl Pool {
     pub fn capacity(&self) -> usize {
         self.capacity
     }
+
+    /// Warms `index` before it serves: one searcher per worker, each fed
+    /// the last [`super::warm::RECENT`] queries; a worker meeting `index`
+    /// takes one of them. Blocking (call it from the reload thread).
+    pub fn prepare(&self, index: &Arc<Index>) {
+        let queries = self.shared.recent.snapshot();
+        let stale = self.shared.prepared.prepare(index, self.workers, &queries);
+        for s in stale {
+            self.shared.reaper.searcher(s);
+        }
+    }
+
+    /// Frees an index swapped out on the reaper thread, once its last
+    /// request is answered.
+    pub fn retire(&self, index: Arc<Index>) {
+        self.shared.reaper.index(index);
+    }
 }
 
-fn worker(rx: Receiver<Job>, queued: Arc<AtomicUsize>, busy: Arc<AtomicUsize>) {
-    let mut next: Option<Job> = None;
+fn worker(
+    rx: Receiver<Job>,
+    queued: Arc<AtomicUsize>,
+    busy: Arc<AtomicUsize>,
+    shared: Arc<Shared>,
+) {
+    let mut searcher: Option<OwnedSearcher> = None;
     loop {
-        let job = match next.take() {
-            Some(j) => j,
-            None => match rx.recv() {
+        // Holding a searcher (and so its index), wait only a while.
+        let job = if searcher.is_some() {
+            match rx.recv_timeout(IDLE_RELEASE) {
+                Ok(j) => j,
+                Err(RecvTimeoutError::Timeout) => {
+                    if let Some(s) = searcher.take() {
+                        shared.reaper.searcher(s);
+                    }
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        } else {
+            match rx.recv() {
                 Ok(j) => j,
                 Err(_) => return,
-            },
+            }
         };
         queued.fetch_sub(1, Ordering::Relaxed);
-        let index = job.index.clone();
-        let mut searcher = Searcher::new(&index);
-        let mut job = job;
-        loop {
-            busy.fetch_add(1, Ordering::Relaxed);
-            let ok = run(&mut searcher, job);
-            busy.fetch_sub(1, Ordering::Relaxed);
-            if !ok {
-                // A panic may have left the caches half-updated.
-                searcher = Searcher::new(&index);
+        if searcher
+            .as_ref()
+            .is_some_and(|s| !Arc::ptr_eq(s.index(), &job.index))
+        {
+            if let Some(old) = searcher.take() {
+                shared.reaper.searcher(old);
             }
-            match rx.recv_timeout(IDLE_RELEASE) {
-                Ok(j) if Arc::ptr_eq(&j.index, &index) => {
-                    queued.fetch_sub(1, Ordering::Relaxed);
-                    job = j;
-                }
-                Ok(j) => {
-                    next = Some(j);
-                    break;
-                }
-                Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => return,
+        }
+        let s = searcher.get_or_insert_with(|| {
+            shared
+                .prepared
+                .take(&job.index)
+                .unwrap_or_else(|| OwnedSearcher::new(job.index.clone()))
+        });
+        busy.fetch_add(1, Ordering::Relaxed);
+        let ok = run(s, job, &shared.recent);
+        busy.fetch_sub(1, Ordering::Relaxed);
+        if !ok {
+            // A panic may have left the caches half-updated.
+            if let Some(s) = searcher.take() {
+                shared.reaper.searcher(s);
             }
         }
     }
 }
 
 /// Screens one job and sends its outcome; false if the matcher panicked.
-fn run(searcher: &mut Searcher<'_>, job: Job) -> bool {
+fn run(searcher: &mut OwnedSearcher, job: Job, recent: &Recent) -> bool {
     let Job {
         index,
         kind,
@@ -193,6 +243,10 @@ fn run(searcher: &mut Searcher<'_>, job: Job) -> bool {
     match result {
         Ok(o) => {
             let _ = reply.send(o);
+            // Kept (after answering) to warm the next index with.
+            if let Some(first) = items.first() {
+                recent.record(first);
+            }
             true
         }
         Err(_) => {
@@ -273,6 +327,44 @@ mod tests {
         assert!(pool.queued() <= pool.capacity());
         drop(receivers); // the workers skip jobs nobody waits for
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_worker_takes_the_searcher_warmed_for_a_new_index() {
+        let a = tiny_index("pool-warm-a", &["Vladimir Putin"]);
+        let b = tiny_index("pool-warm-b", &["Acme Trading"]);
+        let ia = Arc::new(Index::open(&a).unwrap());
+        let ib = Arc::new(Index::open(&b).unwrap());
+        let pool = Pool::new(1, 4).unwrap();
+        let (j, rx) = job(&ia, &["Acme Trading"]);
+        pool.submit(j).unwrap();
+        assert!(matches!(rx.blocking_recv().unwrap(), Outcome::Done { .. }));
+        // The query is kept (just after the answer) to warm the next index.
+        let t = Instant::now();
+        while pool.shared.recent.snapshot().is_empty() && t.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(pool.shared.recent.snapshot()[0].query.name, "Acme Trading");
+        pool.prepare(&ib);
+        assert_eq!(pool.shared.prepared.len(), 1);
+        let (j, rx) = job(&ib, &["Acme Trading"]);
+        pool.submit(j).unwrap();
+        match rx.blocking_recv().unwrap() {
+            Outcome::Done { hits, .. } => assert_eq!(hits, 1),
+            other => panic!("{other:?}"),
+        }
+        assert!(pool.shared.prepared.is_empty(), "the worker took it");
+        // The old index is freed (on the reaper) once nothing holds it.
+        pool.retire(ia.clone());
+        let weak = Arc::downgrade(&ia);
+        drop(ia);
+        let t = Instant::now();
+        while weak.strong_count() > 0 && t.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(weak.strong_count(), 0);
+        let _ = std::fs::remove_dir_all(a);
+        let _ = std::fs::remove_dir_all(b);
     }
 
     #[test]

@@ -413,6 +413,12 @@ async fn metrics(State(st): St) -> Response {
     r
 }
 
+/// Whether a client may use the admin routes: loopback only (an IPv4
+/// client of a server on `[::]` shows as `::ffff:127.0.0.1`).
+pub fn admin_allowed(ip: std::net::IpAddr) -> bool {
+    ip.to_canonical().is_loopback()
+}
+
 async fn reload(
     State(st): St,
     ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
@@ -431,7 +437,7 @@ async fn reload_inner(
     peer: SocketAddr,
     req: Request,
 ) -> Result<Response, RequestError> {
-    if !peer.ip().is_loopback() {
+    if !admin_allowed(peer.ip()) {
         return Err(RequestError::new(
             403,
             "forbidden",
@@ -473,10 +479,9 @@ async fn reload_inner(
             }
         }
     };
-    let st2 = st.clone();
-    let done = tokio::task::spawn_blocking(move || st2.live.reload(path.as_deref()))
+    let done = super::reload_in_background(st, path)
         .await
-        .map_err(|e| RequestError::new(500, "internal", e.to_string()))?;
+        .map_err(|e| RequestError::new(500, "internal", e))?;
     match done {
         Ok(r) => {
             st.metrics.reload(true);
@@ -503,6 +508,20 @@ async fn reload_inner(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_loopback_clients_may_reload() {
+        let ok = |s: &str| admin_allowed(s.parse().unwrap());
+        assert!(ok("127.0.0.1"));
+        assert!(ok("127.8.9.1"));
+        assert!(ok("::1"));
+        assert!(ok("::ffff:127.0.0.1"));
+        assert!(!ok("10.1.2.3"));
+        assert!(!ok("192.168.0.7"));
+        assert!(!ok("::ffff:10.1.2.3"));
+        assert!(!ok("2001:db8::1"));
+        assert!(!ok("0.0.0.0"));
+    }
 
     #[test]
     fn dates_become_unix_times() {

@@ -96,14 +96,27 @@ impl Live {
     /// the configured source again). Blocking: it hashes every file. On
     /// error nothing changes.
     pub fn reload(&self, path: Option<&Path>) -> Result<Reloaded> {
+        self.reload_with(path, open_verified, |_| {}, drop)
+    }
+
+    /// [`Live::reload`] with the service's hooks: `open` opens and
+    /// verifies a folder; `prepare` sees the new index after it verified
+    /// and before it serves (to warm caches); `retire` receives the index
+    /// swapped out (to free it off the hot path).
+    pub fn reload_with(
+        &self,
+        path: Option<&Path>,
+        open: impl FnOnce(&Path) -> Result<Index>,
+        prepare: impl FnOnce(&Arc<Index>),
+        retire: impl FnOnce(Arc<Index>),
+    ) -> Result<Reloaded> {
         let _one = self.reloading.lock().unwrap_or_else(|p| p.into_inner());
         let new = match (path, &self.source) {
-            (Some(p), _) => open_verified(p)?,
-            (None, Source::Dir(d)) => open_verified(d)?,
+            (Some(p), _) => open(p)?,
+            (None, Source::Dir(d)) => open(d)?,
             (None, Source::Default) => default_index()?,
         };
-        let previous = self.current();
-        let prev_sha = previous.manifest_sha256().to_string();
+        let prev_sha = self.current().manifest_sha256().to_string();
         let path = new.dir().display().to_string();
         if new.manifest_sha256() == prev_sha {
             return Ok(Reloaded {
@@ -114,7 +127,10 @@ impl Live {
             });
         }
         let current = new.manifest_sha256().to_string();
-        self.index.store(Arc::new(new));
+        let new = Arc::new(new);
+        prepare(&new);
+        let old = self.index.swap(new);
+        retire(old);
         Ok(Reloaded {
             previous: prev_sha,
             current,

@@ -20,9 +20,9 @@
 //! name caches earlier calls filled instead of a cold searcher; closing
 //! the handle frees them with the index.
 //!
-//! This module, the memory-mapping module and two small blocks in
-//! `server::warm` (a searcher owning its index; the thread priority call)
-//! are the only places with `unsafe`; each block says why it is sound.
+//! This module (the C boundary: raw pointers in and out) and the
+//! memory-mapping module are the only places with `unsafe`; each block
+//! says why it is sound.
 
 use std::cell::RefCell;
 use std::ffi::{c_char, CStr, CString};

@@ -1,4 +1,5 @@
-//! The memory-mapping boundary: the only `unsafe` code in the crate.
+//! The memory-mapping boundary: with the C ABI (`src/ffi.rs`, raw pointers
+//! from C callers), the only `unsafe` code in the crate.
 //!
 //! An index file is mapped read-only and shared by every thread. Mapping is
 //! `unsafe` because the OS lets another process change or truncate the

@@ -11,13 +11,16 @@
 //!   fresh searcher per worker on the new index ([`Prepared`]); a worker
 //!   that meets the new index takes one of these warm searchers instead of
 //!   starting a cold one;
-//! - runs on its own thread at the lowest CPU priority
-//!   ([`lowest_priority`]: Linux `SCHED_IDLE`), so verifying the new
-//!   index's hashes and the replay only use CPU time the screening workers
-//!   leave;
-//! - hands the old searchers and the old index to a reaper thread at the
-//!   same priority ([`Reaper`]), so freeing their caches and unmapping the
-//!   old files never happens on a screening worker.
+//! - runs on its own thread (verifying the new index's hashes paced, so
+//!   it never holds a core for long);
+//! - hands the old searchers and the old index to a reaper thread
+//!   ([`Reaper`]), so freeing their caches and unmapping the old files
+//!   never happens on a screening worker.
+//!
+//! (Lowering the reload thread's OS priority, e.g. Linux `SCHED_IDLE`,
+//! needs a system call outside the standard library: not done, as the
+//! crate keeps `unsafe` to the memory-mapping boundary and the C ABI, and
+//! no gain from it could be told from the machine's noise.)
 //!
 //! [`OwnedSearcher`] is a searcher that owns (an `Arc` of) its index, so
 //! it can be prepared on one thread and used on another, or kept across
@@ -39,10 +42,10 @@ use crate::search::{Hit, Options, Query, Searcher};
 /// searcher.
 pub const RECENT: usize = 256;
 
-/// A [`Searcher`] together with the index it searches.
+/// A [`Searcher`] together with the index it searches (the searcher
+/// shares the index, [`Searcher::shared`]; the `Arc` is kept beside it to
+/// tell which index this is).
 pub struct OwnedSearcher {
-    // Field order matters: `searcher` borrows from `index` and is dropped
-    // first.
     searcher: Searcher<'static>,
     index: Arc<Index>,
 }
@@ -50,14 +53,8 @@ pub struct OwnedSearcher {
 impl OwnedSearcher {
     /// A fresh (cold) searcher over `index`.
     pub fn new(index: Arc<Index>) -> OwnedSearcher {
-        // SAFETY: the `Index` lives in the `Arc`'s heap allocation, which
-        // never moves and stays alive as long as `self.index` holds it;
-        // `searcher` is declared before `index`, so it is dropped first,
-        // and the `'static` never leaves this type: the only use of the
-        // searcher is `screen`, whose results own their data.
-        let index_ref: &'static Index = unsafe { &*Arc::as_ptr(&index) };
         OwnedSearcher {
-            searcher: Searcher::new(index_ref),
+            searcher: Searcher::shared(index.clone()),
             index,
         }
     }
@@ -154,7 +151,7 @@ enum Corpse {
     Index(Arc<Index>),
 }
 
-/// A thread at the lowest priority that frees old searchers (their caches)
+/// A thread that frees old searchers (their caches)
 /// and old indexes (unmapping their files, once their last request is
 /// answered), so a screening worker never pays for it.
 pub struct Reaper {
@@ -169,7 +166,6 @@ impl Reaper {
         std::thread::Builder::new()
             .name("embargo-reap".into())
             .spawn(move || {
-                lowest_priority();
                 let mut held: Vec<Arc<Index>> = Vec::new();
                 loop {
                     let wait = if held.is_empty() {
@@ -199,32 +195,6 @@ impl Reaper {
     /// Frees an index on the reaper thread once nothing else holds it.
     pub fn index(&self, i: Arc<Index>) {
         let _ = self.tx.send(Corpse::Index(i));
-    }
-}
-
-/// Puts the calling thread at the lowest CPU priority the OS has (Linux:
-/// `SCHED_IDLE`, which runs only when a core has nothing else to run;
-/// elsewhere nothing changes). Returns whether it took effect.
-pub fn lowest_priority() -> bool {
-    #[cfg(target_os = "linux")]
-    {
-        #[repr(C)]
-        struct SchedParam {
-            sched_priority: i32,
-        }
-        extern "C" {
-            fn sched_setscheduler(pid: i32, policy: i32, param: *const SchedParam) -> i32;
-        }
-        const SCHED_IDLE: i32 = 5;
-        let param = SchedParam { sched_priority: 0 };
-        // SAFETY: a plain system call through the C library; `param` is a
-        // valid `struct sched_param` (one int) for the call's duration, and
-        // pid 0 means the calling thread only.
-        unsafe { sched_setscheduler(0, SCHED_IDLE, &param) == 0 }
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        false
     }
 }
 

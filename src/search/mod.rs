@@ -526,7 +526,7 @@ impl<'i> Searcher<'i> {
                 let ask = crate::analysis::keys::skeleton(a);
                 if ask != t.skeleton && (ask.len() >= 3 || (t.transliterated && ask.len() == 2)) {
                     for tid in idx.key_list(key::SKELETON, ask.as_bytes())?.iter() {
-                        offer(tid, false);
+                        offer(&mut out, tid, false);
                     }
                 }
             }

@@ -8,7 +8,10 @@
 //!    canonical punctuation;
 //! 2. [`romanize_word`](crate::normalize::translit::romanize_word): every
 //!    word in Latin letters, with the other common romanisations kept as
-//!    alternative spellings of the same token;
+//!    alternative spellings of the same token; Arabic-script compounds
+//!    that Latin spellings write as one word are joined first ("abd" +
+//!    article → `abdul`, X + الله → `Xallah`/`Xullah`, X + الدين →
+//!    `Xaldin`/`Xuddin`/`Xeddin`);
 //! 3. name parts ([`parts`]): legal forms canonicalised (`limited liability
 //!    company`, `ooo` → `llc`), titles, particles and initials tagged —
 //!    never deleted;
@@ -24,11 +27,14 @@ pub mod weights;
 
 use serde::Serialize;
 
-use crate::normalize::{text::fold, translit::romanize_word};
+use crate::normalize::{
+    text::fold,
+    translit::{has_arabic_article, romanize_word, sun_letter},
+};
 
 /// Version of the analysis rules, dictionaries and weight table. Any change
 /// that alters a token, key or weight bumps it; indexes record it.
-pub const ANALYSIS_VERSION: &str = "analysis-3";
+pub const ANALYSIS_VERSION: &str = "analysis-4";
 
 /// What part of a name a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -102,26 +108,63 @@ pub fn analyze(name: &str) -> Analysis {
     // Romanise word by word; a word may become several (Han, Hangul, the
     // Arabic article), each with its alternative spellings.
     let mut raw: Vec<(String, Vec<String>, bool)> = Vec::new();
-    for word in folded.split(' ').filter(|w| !w.is_empty()) {
-        let spellings = romanize_word(word);
-        let transliterated = !word.is_ascii();
-        let Some(primary) = spellings.first() else {
-            continue;
-        };
-        let primary_words: Vec<&str> = primary.split(' ').collect();
-        for (i, pw) in primary_words.iter().enumerate() {
-            let mut alts = Vec::new();
-            for other in spellings.iter().skip(1) {
-                let ow: Vec<&str> = other.split(' ').collect();
-                if ow.len() == primary_words.len()
-                    && ow[i] != *pw
-                    && !alts.iter().any(|a| a == ow[i])
-                {
-                    alts.push(ow[i].to_string());
-                }
+    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut k = 0;
+    while k < words.len() {
+        let word = words[k];
+        k += 1;
+        // Arabic "abd" ("servant of") + an article word is one name part
+        // that Latin spellings write as one or two words with the article
+        // glued on: عبد الرحمن → `abdul` `rhmn` (Abdul Rahman, Abdulrahman,
+        // Abdel/Abdal/Abdol/Abdur Rahman; "Abd al-Rahman" glues back at
+        // scoring), عبد الله → `abdullah`.
+        if word == "عبد" && k < words.len() {
+            let next = words[k];
+            if next == "الله" {
+                raw.push(("abdullah".into(), vec!["abdallah".into()], true));
+                k += 1;
+                continue;
             }
-            raw.push((pw.to_string(), alts, transliterated));
+            if has_arabic_article(next) {
+                let mut alts: Vec<String> = ["abdal", "abdel", "abdol"].map(String::from).into();
+                if let Some(s) = next.chars().nth(2).and_then(sun_letter) {
+                    alts.push(format!("abdu{s}"));
+                }
+                raw.push(("abdul".into(), alts, true));
+                let rest: String = next.chars().skip(2).collect();
+                push_word(&mut raw, &rest);
+                k += 1;
+                continue;
+            }
         }
+        // A name ending in the name of God or in "al-Din" is one name part
+        // that lists mostly write as one word (Habibullah, Nooruddin,
+        // Shahabuddin): حبيب الله → `hbiballah`, شهاب الدين →
+        // `shhabaldin` (alternatives with ullah, uddin, eddin).
+        if k < words.len() && !word.is_ascii() {
+            let suffixes: &[&str] = match words[k] {
+                "الله" => &["allah", "ullah"],
+                "الدين" | "الدین" => &["aldin", "uddin", "eddin"],
+                _ => &[],
+            };
+            let stems = romanize_word(word);
+            if !suffixes.is_empty() && stems.iter().all(|s| !s.is_empty() && !s.contains(' ')) {
+                let mut all: Vec<String> = Vec::new();
+                for suffix in suffixes {
+                    for stem in &stems {
+                        let x = format!("{stem}{suffix}");
+                        if !all.contains(&x) {
+                            all.push(x);
+                        }
+                    }
+                }
+                let text = all.remove(0);
+                raw.push((text, all, true));
+                k += 1;
+                continue;
+            }
+        }
+        push_word(&mut raw, word);
     }
     let tagged = parts::tag(raw);
     let tokens = tagged
@@ -144,6 +187,27 @@ pub fn analyze(name: &str) -> Analysis {
     Analysis {
         folded: folded.into_owned(),
         tokens,
+    }
+}
+
+/// Romanises one folded word into `raw` tokens (a word may give several),
+/// each with its alternative spellings.
+fn push_word(raw: &mut Vec<(String, Vec<String>, bool)>, word: &str) {
+    let spellings = romanize_word(word);
+    let transliterated = !word.is_ascii();
+    let Some(primary) = spellings.first() else {
+        return;
+    };
+    let primary_words: Vec<&str> = primary.split(' ').collect();
+    for (i, pw) in primary_words.iter().enumerate() {
+        let mut alts = Vec::new();
+        for other in spellings.iter().skip(1) {
+            let ow: Vec<&str> = other.split(' ').collect();
+            if ow.len() == primary_words.len() && ow[i] != *pw && !alts.iter().any(|a| a == ow[i]) {
+                alts.push(ow[i].to_string());
+            }
+        }
+        raw.push((pw.to_string(), alts, transliterated));
     }
 }
 
@@ -190,6 +254,20 @@ mod tests {
         assert_eq!(a.tokens[0].role, Role::Word);
         let b = analyze("Kim Jong Un");
         assert!(b.tokens.iter().all(|t| t.role == Role::Word));
+    }
+
+    #[test]
+    fn arabic_compounds_are_joined_as_lists_write_them() {
+        let a = analyze("عبد الرحمن");
+        assert_eq!(texts(&a), ["abdul", "rhmn"]);
+        assert!(a.tokens[0].alts.contains(&"abdur".to_string()));
+        assert_eq!(texts(&analyze("عبد الله")), ["abdullah"]);
+        let b = analyze("حبيب الله");
+        assert_eq!(texts(&b), ["hbiballah"]);
+        assert_eq!(b.tokens[0].alts, ["hbibullah"]);
+        let c = analyze("شهاب الدين");
+        assert_eq!(texts(&c), ["shhabaldin"]);
+        assert!(c.tokens[0].alts.contains(&"shhabuddin".to_string()));
     }
 
     #[test]

@@ -18,7 +18,13 @@
 //!   ش sh, ق q, ع dropped, but written a at the start of a word); long vowels و ي ى become u/i/a inside words so
 //!   the consonant skeleton (see `analysis`) meets Latin spellings; alef,
 //!   hamza carriers, ta-marbuta and alef-maqsura variants are unified;
-//!   the article ال is split off as `al`.
+//!   the article ال is split off as `al` (alternatives `el` and the
+//!   assimilated form before a sun letter: `ar`, `ash`). Alternative
+//!   spellings carry the Persian/Urdu readings (ض ذ → z, ث → s: Reza,
+//!   Fazl, Saqib), ظ as dh (Kadhim), a consonantal و as v (Javad,
+//!   Mousavi) and an initial one before a consonant as u (Ould). الله is
+//!   one word `allah`/`ullah`, and a word ending in الله or الدين gives
+//!   the stem with each ending (عبدالله → `abdallah`, `abdullah`).
 //! - Hebrew: a table of our own in the same spirit (vav/yod inside words
 //!   are vowels).
 //! - Hangul: our own romaniser giving the McCune–Reischauer-style spelling
@@ -89,7 +95,7 @@ fn needs_space(script: Option<&'static str>) -> bool {
 fn romanize_run(run: &str, script: &str) -> Vec<String> {
     match script {
         "Latin" => vec![any_ascii::any_ascii(run)],
-        "Arabic" => vec![arabic(run)],
+        "Arabic" => arabic(run),
         "Hebrew" => vec![hebrew(run)],
         "Hangul" => hangul(run),
         "Han" => vec![han(run)],
@@ -123,20 +129,113 @@ fn han(run: &str) -> String {
     out
 }
 
-/// Arabic and Persian letters to Latin (see the module docs).
-fn arabic(run: &str) -> String {
+/// The sun letters: the article's l assimilates to them in speech and in
+/// many Latin spellings (ال + ر → `ar` in "Abdur Rahman", `ash` in
+/// "ash-Sham").
+pub fn sun_letter(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ت' | 'ط' => "t",
+        'ث' => "th",
+        'د' | 'ض' => "d",
+        'ذ' => "dh",
+        'ر' => "r",
+        'ز' | 'ظ' => "z",
+        'س' | 'ص' => "s",
+        'ش' => "sh",
+        'ن' => "n",
+        _ => return None,
+    })
+}
+
+/// Whether a folded Arabic-script word starts with the article ال (a word
+/// of more than 3 letters, as [`arabic`] splits it).
+pub fn has_arabic_article(word: &str) -> bool {
+    let mut c = word.chars();
+    c.next() == Some('ا') && c.next() == Some('ل') && word.chars().count() > 3 && word != "الله"
+}
+
+/// Arabic and Persian letters to Latin (see the module docs): the primary
+/// spelling, then the article's other spellings (`el`, assimilated `ar`).
+fn arabic(run: &str) -> Vec<String> {
+    // The name of God, alone or closing a compound name (Abdullah,
+    // Rahmatullah): one word, not the article and `lh`.
+    if run == "الله" {
+        return vec!["allah".to_string(), "ullah".to_string()];
+    }
+    // The same compounds written as one word (عبدالله, نورالدین): the
+    // stem's spellings with each spelling of the ending.
+    for (ending, forms) in [
+        ("الله", &["allah", "ullah"][..]),
+        ("الدين", &["aldin", "uddin", "eddin"][..]),
+        ("الدین", &["aldin", "uddin", "eddin"][..]),
+    ] {
+        if let Some(stem) = run.strip_suffix(ending) {
+            if stem.chars().count() >= 2 {
+                let stems = arabic(stem);
+                if stems.iter().all(|s| !s.contains(' ')) {
+                    let mut v: Vec<String> = Vec::new();
+                    for f in forms {
+                        for s in &stems {
+                            let x = format!("{s}{f}");
+                            if !v.contains(&x) {
+                                v.push(x);
+                            }
+                        }
+                    }
+                    return v;
+                }
+            }
+        }
+    }
     let chars: Vec<char> = run.chars().collect();
     let mut out = String::with_capacity(chars.len() * 2);
     let mut i = 0;
+    let mut article_alts: Vec<String> = Vec::new();
     // The article: ال at the start of a word of more than 3 letters.
     if chars.len() > 3 && chars[0] == 'ا' && chars[1] == 'ل' {
         out.push_str("al ");
+        article_alts.push("el ".to_string());
+        if let Some(s) = sun_letter(chars[2]) {
+            article_alts.push(format!("a{s} "));
+        }
         i = 2;
     }
     let word_start = i;
+    // Persian and Urdu read ض ذ as z and ث as s (Reza, Fazl, Nazir,
+    // Saqib), Arabic as d, dh, th; ظ is z or dh (Kazim/Kadhim); a medial
+    // و is often the consonant w/v (Javad, Mousavi, Delawar), an initial
+    // one before a consonant a vowel (Ould): these are the second and
+    // third spellings.
+    let mut z_body = String::new();
+    let mut v_body = String::new();
     while i < chars.len() {
         let c = chars[i];
         let first = i == word_start;
+        let z_alt: Option<&str> = match c {
+            'ض' | 'ذ' => Some("z"),
+            'ظ' => Some("dh"),
+            'ث' => Some("s"),
+            _ => None,
+        };
+        let v_alt: Option<&str> = match c {
+            // Medial و after alef or before a long vowel is the consonant
+            // (Javad جواد, Mousavi موسوی, Delawar دلاور); elsewhere u.
+            'و' if !first
+                && i + 1 < chars.len()
+                && (chars[i - 1] == 'ا' || matches!(chars[i + 1], 'ا' | 'ي' | 'ی' | 'ى')) =>
+            {
+                Some("v")
+            }
+            // Initial و before a consonant: "Ould" (ولد), "Oubaid".
+            'و' if first
+                && chars
+                    .get(i + 1)
+                    .is_some_and(|n| !matches!(n, 'ا' | 'و' | 'ي' | 'ی')) =>
+            {
+                Some("u")
+            }
+            _ => None,
+        };
         let s: &str = match c {
             'ا' | 'أ' | 'آ' | 'ٱ' => "a",
             'إ' => "i",
@@ -181,15 +280,40 @@ fn arabic(run: &str) -> String {
             'ـ' => "",
             _ => {
                 let mut buf = [0u8; 4];
-                out.push_str(&any_ascii::any_ascii(c.encode_utf8(&mut buf)));
+                let a = any_ascii::any_ascii(c.encode_utf8(&mut buf));
+                out.push_str(&a);
+                z_body.push_str(&a);
+                v_body.push_str(&a);
                 i += 1;
                 continue;
             }
         };
         out.push_str(s);
+        z_body.push_str(z_alt.unwrap_or(s));
+        v_body.push_str(v_alt.unwrap_or(s));
         i += 1;
     }
-    out
+    let article = if out.starts_with("al ") { "al " } else { "" };
+    let body = out[article.len()..].to_string();
+    let mut v = vec![out];
+    // Spelling k carries the k-th body variant and the k-th article
+    // variant (each token's alternatives are read position by position).
+    let mut bodies: Vec<String> = Vec::new();
+    for b in [z_body, v_body] {
+        if b != body && !bodies.contains(&b) {
+            bodies.push(b);
+        }
+    }
+    let n = bodies.len().max(article_alts.len());
+    for k in 0..n {
+        let a = article_alts.get(k).map(String::as_str).unwrap_or(article);
+        let b = bodies.get(k).map(String::as_str).unwrap_or(&body);
+        let x = format!("{a}{b}");
+        if !v.contains(&x) {
+            v.push(x);
+        }
+    }
+    v
 }
 
 /// Hebrew letters to Latin: like Arabic, the script writes few vowels, so
@@ -325,7 +449,12 @@ mod tests {
     #[test]
     fn arabic_splits_the_article_and_unifies_letters() {
         assert_eq!(r("محمد"), vec!["mhmd"]);
-        assert_eq!(r("الرحمن"), vec!["al rhmn"]);
+        assert_eq!(r("الرحمن"), vec!["al rhmn", "el rhmn", "ar rhmn"]);
+        assert_eq!(r("رضا"), vec!["rda", "rza"]);
+        assert_eq!(r("جواد"), vec!["juad", "jvad"]);
+        assert_eq!(r("الله"), vec!["allah", "ullah"]);
+        assert_eq!(r("عبدالله"), vec!["abdallah", "abdullah"]);
+        assert_eq!(r("موسوی"), vec!["musui", "musvi"]);
         assert_eq!(r("حسين"), vec!["hsin"]);
         assert_eq!(r("أحمد"), vec!["ahmd"]);
         assert_eq!(r("فاطمة"), vec!["fatma"]);

@@ -10,7 +10,9 @@
 //! 2. **Token similarity** ([`token_similarity`]), best over both sides'
 //!    spellings: equal spelling 1.0; equal consonant skeleton (romanisation
 //!    variants) 0.9, or 0.93 when a side was transliterated from another
-//!    script (vowel-less Arabic; two consonants suffice there); a typo
+//!    script (vowel-less Arabic; two consonants suffice there) — for such
+//!    a pair the skeletons of every spelling count (Persian رضا `rza` /
+//!    Reza, three consonants or a transliterated query's two); a typo
 //!    within the edit budget for the length (none up to 3 letters, but a
 //!    3-letter vowel swap such as Fey/Fei scores 0.8; 1 edit up to 5
 //!    letters, 2 beyond — a third edit in a long token met different names
@@ -295,6 +297,27 @@ pub fn similarity(q: TokenView<'_>, l: TokenView<'_>) -> Option<(f32, How)> {
             offer(0.9, How::Skeleton);
         }
     }
+    if (q.transliterated || l.transliterated) && (!q.alts.is_empty() || !l.alts.is_empty()) {
+        // Other romanisations (Reza/رضا `rda`~`rza`, Javad/جواد
+        // `juad`~`jvad`) meet on their skeletons too: three consonants, or
+        // two where the query was transliterated (the index keys each
+        // spelling's skeleton; a query looks up each of its own).
+        let qs: Vec<String> = q.alts.iter().map(|a| keys::skeleton(a)).collect();
+        let ls: Vec<String> = l.alts.iter().map(|a| keys::skeleton(a)).collect();
+        let q_all = std::iter::once(q.skeleton).chain(qs.iter().map(String::as_str));
+        'outer: for (i, a) in q_all.enumerate() {
+            let l_all = std::iter::once(l.skeleton).chain(ls.iter().map(String::as_str));
+            for (j, b) in l_all.enumerate() {
+                if (i > 0 || j > 0)
+                    && a == b
+                    && (a.len() >= 3 || (a.len() == 2 && q.transliterated))
+                {
+                    offer(0.93, How::Skeleton);
+                    break 'outer;
+                }
+            }
+        }
+    }
     for a in q.spellings() {
         for b in l.spellings() {
             let len = a.len().max(b.len());
@@ -550,6 +573,22 @@ mod tests {
             ("김정은", "Kim Jong Un"),
             ("Аляксандр Лукашэнка", "Alexander Lukashenko"),
             ("OOO Ромашка", "Romashka LLC"),
+        ];
+        for (a, b) in cases {
+            let x = s(a, b);
+            assert!(x >= 0.85, "{a} vs {b}: {x}");
+        }
+    }
+
+    #[test]
+    fn arabic_script_names_meet_their_list_spellings() {
+        let cases = [
+            ("قاسم رضایی", "Qasem REZAEI"),
+            ("جواد درویش وند", "Javad DARVISH-VAND"),
+            ("حبیب الله رشاد", "HABIBULLAH RESHAD"),
+            ("عبد الرحمن السندي", "Abdul Rahman AL-SINDHI"),
+            ("عبد الرحمن السندي", "Abd al-Rahman al-Sindi"),
+            ("شهاب الدين دلاور", "SHAHABUDDIN DELAWAR"),
         ];
         for (a, b) in cases {
             let x = s(a, b);

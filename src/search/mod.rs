@@ -569,6 +569,15 @@ impl<'i> Searcher<'i> {
                     offer(&mut out, tid, false);
                 }
             }
+            // The other spellings' skeletons (the scorer lets them meet).
+            for a in &t.alts {
+                let ask = crate::analysis::keys::skeleton(a);
+                if ask != t.skeleton && (ask.len() >= 3 || (t.transliterated && ask.len() == 2)) {
+                    for tid in idx.key_list(key::SKELETON, ask.as_bytes())?.iter() {
+                        offer(&mut out, tid, false);
+                    }
+                }
+            }
             if t.phonetic.len() >= 3 && t.text.len() >= 4 {
                 for tid in idx.key_list(key::PHONETIC, t.phonetic.as_bytes())?.iter() {
                     offer(&mut out, tid, false);

@@ -37,6 +37,11 @@ pub struct Index {
     n_names: u32,
     n_entities: u32,
     n_lists: u32,
+    /// Per-name figures a caller derives once from the tables (see
+    /// [`Index::per_name`]).
+    per_name: std::sync::OnceLock<Vec<[f32; 4]>>,
+    /// Per-term figures a caller derives once (see [`Index::per_term`]).
+    per_term: std::sync::OnceLock<Vec<f32>>,
 }
 
 impl std::fmt::Debug for Index {
@@ -232,6 +237,8 @@ impl Index {
             n_names: count(section::NAMES, format::NAME_SIZE)?,
             n_entities: count(section::ENTITIES, format::ENTITY_SIZE)?,
             n_lists: count(section::LISTS, format::LIST_SIZE)?,
+            per_name: std::sync::OnceLock::new(),
+            per_term: std::sync::OnceLock::new(),
             manifest,
             terms,
             keys,
@@ -424,6 +431,20 @@ impl Index {
             chars: &chars,
         };
         w.go(self, fst.node(t.addr), t.out, 0, budget, 0, true, f)
+    }
+
+    /// Four figures per name id, computed by `make` on first use and then
+    /// shared by every thread (the matcher keeps each name's cost of
+    /// unpaired list tokens here). Every caller must pass the same `make`.
+    pub fn per_name(&self, make: impl FnOnce(&Index) -> Vec<[f32; 4]>) -> &[[f32; 4]] {
+        self.per_name.get_or_init(|| make(self))
+    }
+
+    /// One figure per term id, computed by `make` on first use and then
+    /// shared by every thread (the matcher keeps the heaviest list token
+    /// of each term here). Every caller must pass the same `make`.
+    pub fn per_term(&self, make: impl FnOnce(&Index) -> Vec<f32>) -> &[f32] {
+        self.per_term.get_or_init(|| make(self))
     }
 
     /// A name by id.

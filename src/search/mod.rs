@@ -71,7 +71,6 @@ use rustc_hash::FxHasher;
 
 use serde::Serialize;
 
-use crate::analysis::weights::frequency_weight;
 use crate::analysis::{analyze, Role, Token};
 use crate::error::Result;
 use crate::index::build::deletion_budget;
@@ -346,6 +345,85 @@ fn glued_token(x: &Token, y: &Token) -> Token {
     g
 }
 
+/// Per name: `[C, c1, c2, c3]`, C the cost of leaving every list token
+/// unpaired (`Σ c_j·w_j`) and c1 ≥ c2 ≥ c3 its largest terms; all 0 for a
+/// name with an initial (any query token may pair with it, unretrieved),
+/// or one that cannot be read.
+fn name_costs(idx: &Index) -> Vec<[f32; 4]> {
+    let one = |nid: u32| -> Result<[f32; 4]> {
+        let nr = idx.name_shape(nid)?;
+        let mut out = [0.0f32; 4];
+        for j in 0..nr.token_count() {
+            let t = idx.token_ref(&nr, j)?;
+            if t.role == Role::Initial {
+                return Ok([0.0; 4]);
+            }
+            let c = if is_patronymic_bytes(idx.term_bytes(t.term)?) {
+                PATRONYMIC_COST
+            } else {
+                UNMATCHED_LISTED_COST
+            } * t.weight;
+            out[0] += c;
+            let mut x = c;
+            for slot in out[1..].iter_mut() {
+                if x > *slot {
+                    std::mem::swap(&mut x, slot);
+                }
+            }
+        }
+        Ok(out)
+    };
+    (0..idx.name_count())
+        .map(|nid| one(nid).unwrap_or([0.0; 4]))
+        .collect()
+}
+
+/// Per term id: the heaviest list token spelled so (as its text or one of
+/// its other spellings). Role and script adjustments can make a list
+/// token heavier than its spelling's frequency weight, so the per-token
+/// bound takes the weight from the tokens themselves. One more figure at
+/// the end: the lightest list token of all. A table that cannot be read
+/// gives every term the largest weight, 1, and the lightest weight 0.
+fn term_max_weights(idx: &Index) -> Vec<f32> {
+    let n = idx.term_count() as usize;
+    let mut w = vec![0.0f32; n + 1];
+    w[n] = 1.0;
+    let mut fill = || -> Result<()> {
+        for nid in 0..idx.name_count() {
+            let nr = idx.name_shape(nid)?;
+            for j in 0..nr.token_count() {
+                let t = idx.token_ref(&nr, j)?;
+                for tid in std::iter::once(t.term).chain(t.alts.iter()) {
+                    if (tid as usize) < n {
+                        w[tid as usize] = w[tid as usize].max(t.weight);
+                    }
+                }
+                w[n] = w[n].min(t.weight);
+            }
+        }
+        Ok(())
+    };
+    if n == 0 || fill().is_err() {
+        let mut w = vec![1.0; n + 1];
+        w[n] = 0.0;
+        return w;
+    }
+    w
+}
+
+/// The least a name's unpaired list tokens cost when at most `k` of them
+/// pair (see [`name_costs`]).
+fn unpaired_floor(c: &[f32; 4], k: u32) -> f32 {
+    match k {
+        0 => c[0],
+        1 => c[0] - c[1],
+        2 => c[0] - c[1] - c[2],
+        3 => c[0] - c[1] - c[2] - c[3],
+        _ => 0.0,
+    }
+    .max(0.0)
+}
+
 /// The cache key of a query token's expansion: everything it depends on.
 fn token_key(t: &Token) -> String {
     let mut k = String::with_capacity(t.text.len() + 4);
@@ -368,8 +446,6 @@ pub struct Searcher<'i> {
     walk: Walk,
     /// Per term id: 0 not known yet, 1 not a patronymic, 2 a patronymic.
     patronymics: std::cell::RefCell<Vec<u8>>,
-    /// Per term id: its frequency weight (NaN: not looked up yet).
-    term_weights: Vec<f32>,
     /// Decoded tokens of list names scored before (names recur across
     /// queries through their common tokens).
     names: HashMap<u32, Arc<Vec<Token>>>,
@@ -463,7 +539,6 @@ impl<'i> Searcher<'i> {
             cache: FastMap::default(),
             walk: Walk::default(),
             patronymics: std::cell::RefCell::new(Vec::new()),
-            term_weights: Vec::new(),
             names: HashMap::new(),
             token_cache: true,
             stats: Stats::default(),
@@ -584,6 +659,7 @@ impl<'i> Searcher<'i> {
                 }
             }
         }
+        let heaviest = idx.per_term(term_max_weights);
         let mut v: Vec<Reach> = Vec::with_capacity(out.len());
         for (tid, exact) in out {
             let (text, skeleton, phonetic) = idx.term(tid)?;
@@ -605,19 +681,7 @@ impl<'i> Searcher<'i> {
             };
             // A term no more alike than the unretrieved bound adds nothing.
             if sim > unretrieved {
-                let i = tid as usize;
-                if i >= self.term_weights.len() {
-                    self.term_weights
-                        .resize(idx.term_count() as usize + 1, f32::NAN);
-                }
-                let w = match self.term_weights.get_mut(i) {
-                    Some(w) if w.is_nan() => {
-                        *w = frequency_weight(text);
-                        *w
-                    }
-                    Some(w) => *w,
-                    None => frequency_weight(text),
-                };
+                let w = heaviest.get(tid as usize).copied().unwrap_or(1.0);
                 v.push(Reach {
                     tid,
                     sim,
@@ -675,19 +739,19 @@ impl<'i> Searcher<'i> {
         let w_all: f32 = a.tokens.iter().map(|t| t.weight).sum();
 
         // Per query token: its reaches and its bound contributions.
+        let lightest = {
+            let h = idx.per_term(term_max_weights);
+            h.last().copied().unwrap_or(0.0)
+        };
         let mut prep: Vec<Prepared> = Vec::with_capacity(n);
         for t in a.tokens.iter().take(n) {
             let u = unretrieved(t);
             let exp = self.expand(idx, t, u, thr)?;
             let w = t.weight;
             let mut matched = exp.ranked.first().map_or(0.0, |x| x.0);
-            let lo = if u >= thr {
-                1.0
-            } else if u <= INITIAL_SIM {
-                MAX_ROLE_WEIGHT
-            } else {
-                crate::analysis::weights::FLOOR
-            };
+            // The pair's term u·w + w_l·(u − T) is largest at the
+            // heaviest list token when u ≥ T, else at the lightest.
+            let lo = if u >= thr { 1.0 } else { lightest };
             let missed = (u * w + (u - thr) * lo).max(0.0);
             // Glued list tokens that this token may be (exact or on a
             // long skeleton): reached names bypass the per-name bound.
@@ -745,6 +809,20 @@ impl<'i> Searcher<'i> {
                     || (sk.len() >= 5 && !idx.key_list(key::SKELETON, sk.as_bytes())?.is_empty())
                 {
                     p.chains |= 1u64 << end;
+                }
+            }
+        }
+        // A glued pair (or run) pairs as one token of its heaviest part's
+        // weight, at most w + (1 − T) in N − T·D: each of its tokens may
+        // add that much, whatever the parts reach on their own.
+        for p in &glue_pairs {
+            let last = (p.at + 2..=n)
+                .filter(|&e| e == p.at + 2 || p.chains & (1u64 << e) != 0)
+                .max()
+                .unwrap_or(p.at + 2);
+            for i in p.at..last {
+                if let (Some(pr), Some(t)) = (prep.get_mut(i), a.tokens.get(i)) {
+                    pr.matched = pr.matched.max(t.weight + (1.0 - thr).max(0.0));
                 }
             }
         }
@@ -830,6 +908,8 @@ impl<'i> Searcher<'i> {
         let mut rest: f32 = prep.iter().map(|p| p.matched).sum::<f32>() + beyond;
         // Tokens not walked count as matched for every candidate.
         let mut unwalked = 0.0f32;
+        // Tokens not walked, by bit (they may pair with any candidate).
+        let mut skipped = 0u64;
         for &i in &order {
             // Names found here are not `direct` (those are in already).
             let may_add = !prune || rest >= need_full;
@@ -840,6 +920,7 @@ impl<'i> Searcher<'i> {
                 // postings costs more than bounding each candidate.
                 unwalked += p.matched - p.missed;
                 rest += p.missed - p.matched;
+                skipped |= bit;
                 continue;
             }
             for &(c, tid) in &p.exp.ranked {
@@ -856,6 +937,19 @@ impl<'i> Searcher<'i> {
             rest += p.missed - p.matched;
         }
         self.stats.candidates = walk.touched.len();
+        // The walk's bound leaves out what unpaired list tokens cost: a
+        // name whose tokens outnumber the query tokens that can pair with
+        // them pays at least its cheapest ones. Query tokens that may pair
+        // with a name unreached: initials, tokens not walked, and tokens
+        // past the mask.
+        let costs = idx.per_name(name_costs);
+        let beyond_n = (a.tokens.len() - n) as u32;
+        let mut initials = 0u64;
+        for (i, t) in a.tokens.iter().take(n).enumerate() {
+            if t.role == Role::Initial {
+                initials |= 1u64 << i;
+            }
+        }
 
         // (priority, name): names that may reach the threshold, best
         // evidence first.
@@ -870,13 +964,20 @@ impl<'i> Searcher<'i> {
                 scored.push((f32::INFINITY, nid));
                 continue;
             }
-            let need = if direct.contains_key(&nid) {
-                need
-            } else {
-                need_full
-            };
+            let is_direct = direct.contains_key(&nid);
+            let need = if is_direct { need } else { need_full };
             if prune && bound < need {
                 continue;
+            }
+            if prune && !is_direct {
+                let bits = walk.mask.get(nid as usize).copied().unwrap_or(0) & !PRESENT;
+                let k = (bits | initials | skipped).count_ones() + beyond_n;
+                let floor = costs
+                    .get(nid as usize)
+                    .map_or(0.0, |c| unpaired_floor(c, k));
+                if bound - thr * floor < need {
+                    continue;
+                }
             }
             self.stats.prefiltered += 1;
             let glues = if direct.contains_key(&nid) {
@@ -924,8 +1025,10 @@ impl<'i> Searcher<'i> {
             if nr.strength == NameStrength::WeakAka {
                 s *= WEAK_ALIAS_FACTOR;
             }
+            // Equal scores: the lowest name id, whatever order the
+            // candidates came in.
             match best.get(&nr.entity) {
-                Some((b, _, _)) if *b >= s => {}
+                Some((b, bn, _)) if *b > s || (*b == s && *bn < nid) => {}
                 _ => {
                     best.insert(nr.entity, (s, nid, cmp));
                 }

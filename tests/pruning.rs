@@ -113,6 +113,16 @@ fn screening_finds_every_hit_that_scoring_every_name_finds() {
         queries.extend(variants(n.text));
         nid += 97;
     }
+    // Long names (more query tokens than the walk's narrow masks hold).
+    let mut long = 0;
+    for nid in 0..idx.name_count() {
+        let n = idx.name(nid).expect("name");
+        if long < 8 && analyze(n.text).tokens.len() > 15 {
+            queries.extend(variants(n.text));
+            long += 1;
+        }
+    }
+    assert!(long > 0, "the UN list has names of more than 15 tokens");
     let mut searcher = Searcher::new(&idx);
     let mut hits_checked = 0;
     for threshold in [0.85f32, 0.75, 0.6] {

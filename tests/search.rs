@@ -254,3 +254,60 @@ fn a_searcher_sharing_its_index_moves_between_threads_and_answers_the_same() {
     assert!(expected.iter().any(|h| !h.is_empty()), "no query hit");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Searchers sharing one cache of token expansions (as a batch run's
+/// workers do) answer as private ones do, from several threads at once; a
+/// cache made for another index is refused.
+#[test]
+fn searchers_sharing_an_expansion_cache_answer_as_private_ones() {
+    use embargo::search::ExpansionCache;
+    use std::sync::Arc;
+    let idx = index();
+    let queries = [
+        "Kim Jong Un",
+        "Abu Bakr al-Baghdadi",
+        "Ким Чен Ын",
+        "Mohammed Ali",
+        "nobody at all",
+        "Kim Jong Un",
+    ];
+    let ids = |hits: Vec<Hit>| -> Vec<(String, f32)> {
+        hits.into_iter().map(|h| (h.entity_id, h.score)).collect()
+    };
+    let expected: Vec<Vec<(String, f32)>> = {
+        let mut s = Searcher::new(idx);
+        s.set_token_cache(false);
+        queries
+            .iter()
+            .map(|q| ids(s.screen(&name(q), &Options::default()).expect("screen")))
+            .collect()
+    };
+    assert!(expected.iter().any(|h| !h.is_empty()), "no query hit");
+    let cache = Arc::new(ExpansionCache::new(idx));
+    std::thread::scope(|scope| {
+        for _ in 0..3 {
+            let cache = cache.clone();
+            let expected = &expected;
+            scope.spawn(move || {
+                let mut s = Searcher::new(idx);
+                assert!(s.share_cache(cache));
+                for (q, want) in queries.iter().zip(expected) {
+                    let got = ids(s.screen(&name(q), &Options::default()).expect("screen"));
+                    assert_eq!(&got, want, "{q}");
+                }
+            });
+        }
+    });
+    assert!(!cache.is_empty(), "the shared cache was not used");
+
+    // Another index (a different list) has other term ids: its searchers
+    // must not use this cache.
+    let dir = std::env::temp_dir().join(format!("embargo-search-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let found = embargo::source::read_paths(&[repo.join("data/lists/ofac-sdn")]);
+    build(&found.lists, &dir).expect("build");
+    let other = Index::open(&dir).expect("open");
+    assert!(!Searcher::new(&other).share_cache(cache));
+    std::fs::remove_dir_all(&dir).ok();
+}

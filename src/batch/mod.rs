@@ -13,9 +13,11 @@
 //!   ([`input::RecordReader`]), [`CHUNK_RECORDS`] records a chunk, hashing
 //!   the bytes as they pass (the stamp's input sha256).
 //! - Each worker thread owns one [`Searcher`] for the whole run, so its
-//!   scratch space and its cache of fuzzy token expansions carry over from
-//!   chunk to chunk (customer names repeat their tokens heavily). It turns
-//!   records into queries, screens them and renders the output bytes.
+//!   scratch space carries over from chunk to chunk. The workers share one
+//!   cache of fuzzy token expansions ([`ExpansionCache`]: customer names
+//!   repeat their tokens heavily, and a token is expanded once for all
+//!   threads). A worker turns records into queries, screens them and
+//!   renders the output bytes.
 //! - The writer puts chunks back in input order and writes them.
 //! - At most [`WINDOW_PER_THREAD`] × threads + 2 chunks are in flight at
 //!   once (a token is taken before a chunk is read and given back when it
@@ -47,7 +49,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, ErrorKind, Result};
 use crate::index::Index;
 use crate::model::hex;
-use crate::search::{Options, Searcher};
+use crate::search::{ExpansionCache, Options, Searcher};
 
 use input::{Chunk, Encoding, InputFormat, Parsed, RecordReader, Schema};
 use output::{Outcome, OutputFormat};
@@ -182,6 +184,8 @@ struct Ctx<'a> {
     options: Options,
     extra: bool,
     token_cache: bool,
+    /// The workers' shared cache of token expansions.
+    cache: Arc<ExpansionCache>,
     dry_run: bool,
 }
 
@@ -281,6 +285,9 @@ fn worker(ctx: &Ctx<'_>, work: &Mutex<Receiver<Chunk>>, done: Sender<Done>) {
     let new_searcher = || {
         let mut s = Searcher::new(ctx.index);
         s.set_token_cache(ctx.token_cache);
+        if ctx.token_cache {
+            s.share_cache(ctx.cache.clone());
+        }
         s
     };
     let mut searcher = new_searcher();
@@ -384,6 +391,7 @@ pub fn run(index: &Index, cfg: &Config) -> Result<Summary> {
         options: cfg.options,
         extra: cfg.extra,
         token_cache: cfg.token_cache,
+        cache: Arc::new(ExpansionCache::new(index)),
         dry_run: cfg.dry_run,
     };
     let out_path = cfg.output_file();

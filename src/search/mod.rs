@@ -71,6 +71,9 @@ use rustc_hash::FxHasher;
 
 use serde::Serialize;
 
+mod cache;
+pub use cache::ExpansionCache;
+
 use crate::analysis::{analyze, Role, Token};
 use crate::error::Result;
 use crate::index::build::deletion_budget;
@@ -199,6 +202,8 @@ pub struct Stats {
     pub prefiltered: usize,
     /// Names scored in full.
     pub scored: usize,
+    /// Postings read by the candidate walk.
+    pub walked: usize,
     pub capped: bool,
 }
 
@@ -243,9 +248,17 @@ struct Prepared {
 /// posting costs an array access, not a hash probe): which query tokens
 /// reached the name ([`PRESENT`] marks a candidate) and what they add to
 /// its bound; `touched` lists the names to reset.
+///
+/// The masks are kept as `u16` while a query has at most [`NARROW_TOKENS`]
+/// tokens (nearly all do): the array is then a quarter of the size, and the
+/// walk, which reads one mask per posting at random, stays in the cache.
+/// Longer queries use the `u64` array.
 #[derive(Default)]
 struct Walk {
-    mask: Vec<u64>,
+    narrow: Vec<u16>,
+    wide: Vec<u64>,
+    /// Whether this query uses `wide`.
+    is_wide: bool,
     gain: Vec<f32>,
     touched: Vec<u32>,
 }
@@ -253,36 +266,145 @@ struct Walk {
 /// Mask bit of a name that is a candidate.
 const PRESENT: u64 = 1 << 63;
 
+/// Most query tokens the `u16` masks hold (one bit is [`PRESENT`]).
+const NARROW_TOKENS: usize = 15;
+
+/// A mask word of [`Walk`]: `u16` or `u64`.
+trait MaskWord: Copy + Eq + std::ops::BitOr<Output = Self> + std::ops::BitAnd<Output = Self> {
+    const ZERO: Self;
+    /// The word of a mask given as `u64` bits ([`PRESENT`] included).
+    fn of(bits: u64) -> Self;
+    /// The token bits of a word, as `u64` ([`PRESENT`] left out).
+    fn tokens(self) -> u64;
+}
+
+impl MaskWord for u16 {
+    const ZERO: u16 = 0;
+    #[inline]
+    fn of(bits: u64) -> u16 {
+        (bits & 0x7fff) as u16 | if bits & PRESENT != 0 { 0x8000 } else { 0 }
+    }
+    #[inline]
+    fn tokens(self) -> u64 {
+        u64::from(self & 0x7fff)
+    }
+}
+
+impl MaskWord for u64 {
+    const ZERO: u64 = 0;
+    #[inline]
+    fn of(bits: u64) -> u64 {
+        bits
+    }
+    #[inline]
+    fn tokens(self) -> u64 {
+        self & !PRESENT
+    }
+}
+
+/// Token `bit` reached name `nid`, adding `gain` to its bound (the first
+/// reach of a token is its best: reaches come best first); a name not yet
+/// a candidate becomes one only when `may_add`.
+#[inline]
+fn reach_in<M: MaskWord>(
+    masks: &mut [M],
+    gains: &mut [f32],
+    touched: &mut Vec<u32>,
+    nid: u32,
+    bit: M,
+    gain: f32,
+    may_add: bool,
+) {
+    let Some(m) = masks.get_mut(nid as usize) else {
+        return;
+    };
+    if *m == M::ZERO {
+        if may_add {
+            *m = M::of(PRESENT) | bit;
+            if let Some(g) = gains.get_mut(nid as usize) {
+                *g = gain;
+            }
+            touched.push(nid);
+        }
+    } else if *m & bit == M::ZERO {
+        *m = *m | bit;
+        if let Some(g) = gains.get_mut(nid as usize) {
+            *g += gain;
+        }
+    }
+}
+
 impl Walk {
-    fn reset(&mut self, names: usize) {
+    /// Clears the last query's marks; the next query has `tokens` mask
+    /// bits and the index `names` names.
+    fn reset(&mut self, names: usize, tokens: usize) {
         for &n in &self.touched {
-            if let Some(m) = self.mask.get_mut(n as usize) {
+            if self.is_wide {
+                if let Some(m) = self.wide.get_mut(n as usize) {
+                    *m = 0;
+                }
+            } else if let Some(m) = self.narrow.get_mut(n as usize) {
                 *m = 0;
             }
         }
         self.touched.clear();
-        if self.mask.len() != names {
-            self.mask = vec![0; names];
+        self.is_wide = tokens > NARROW_TOKENS;
+        if self.gain.len() != names {
+            self.narrow = Vec::new();
+            self.wide = Vec::new();
             self.gain = vec![0.0; names];
+        }
+        if self.is_wide && self.wide.len() != names {
+            self.wide = vec![0; names];
+        }
+        if !self.is_wide && self.narrow.len() != names {
+            self.narrow = vec![0; names];
         }
     }
 
-    /// Token `bit` reached name `nid`, adding `gain` to its bound (the
-    /// first reach of a token is its best: reaches come best first).
+    /// Token `bit` reached name `nid` (see [`reach_in`]).
     #[inline]
     fn reach(&mut self, nid: u32, bit: u64, gain: f32, may_add: bool) {
-        let Some(m) = self.mask.get_mut(nid as usize) else {
-            return;
-        };
-        if *m == 0 {
-            if may_add {
-                *m = PRESENT | bit;
-                self.gain[nid as usize] = gain;
-                self.touched.push(nid);
+        self.reach_all(std::iter::once(nid), bit, gain, may_add);
+    }
+
+    /// [`Self::reach`] for every name of `nids`.
+    #[inline]
+    fn reach_all(&mut self, nids: impl Iterator<Item = u32>, bit: u64, gain: f32, may_add: bool) {
+        if self.is_wide {
+            for nid in nids {
+                reach_in(
+                    &mut self.wide,
+                    &mut self.gain,
+                    &mut self.touched,
+                    nid,
+                    bit,
+                    gain,
+                    may_add,
+                );
             }
-        } else if *m & bit == 0 {
-            *m |= bit;
-            self.gain[nid as usize] += gain;
+        } else {
+            let b = u16::of(bit);
+            for nid in nids {
+                reach_in(
+                    &mut self.narrow,
+                    &mut self.gain,
+                    &mut self.touched,
+                    nid,
+                    b,
+                    gain,
+                    may_add,
+                );
+            }
+        }
+    }
+
+    /// The query tokens that reached name `nid`, as bits.
+    fn bits(&self, nid: u32) -> u64 {
+        if self.is_wide {
+            self.wide.get(nid as usize).map_or(0, |m| m.tokens())
+        } else {
+            self.narrow.get(nid as usize).map_or(0, |m| m.tokens())
         }
     }
 }
@@ -442,6 +564,9 @@ fn token_key(t: &Token) -> String {
 pub struct Searcher<'i> {
     index: IndexHandle<'i>,
     cache: FastMap<String, Arc<Expansion>>,
+    /// A cache shared with other searchers of the same index, used instead
+    /// of `cache` when set ([`Searcher::share_cache`]).
+    shared: Option<Arc<ExpansionCache>>,
     /// Scratch of the candidate walk, indexed by name id.
     walk: Walk,
     /// Per term id: 0 not known yet, 1 not a patronymic, 2 a patronymic.
@@ -537,12 +662,25 @@ impl<'i> Searcher<'i> {
         Searcher {
             index,
             cache: FastMap::default(),
+            shared: None,
             walk: Walk::default(),
             patronymics: std::cell::RefCell::new(Vec::new()),
             names: HashMap::new(),
             token_cache: true,
             stats: Stats::default(),
         }
+    }
+
+    /// Caches token expansions in `cache`, shared with other searchers of
+    /// the same index, instead of privately; a cache made for another index
+    /// is not used (returns false).
+    pub fn share_cache(&mut self, cache: Arc<ExpansionCache>) -> bool {
+        if !cache.serves(&self.index) {
+            return false;
+        }
+        self.cache.clear();
+        self.shared = Some(cache);
+        true
     }
 
     /// Turns the per-searcher cache of token expansions on or off (on by
@@ -577,20 +715,25 @@ impl<'i> Searcher<'i> {
     ) -> Result<Arc<Expansion>> {
         let key = token_key(t);
         if cached {
-            if let Some(v) = self.cache.get_mut(&key) {
-                if v.ranked_for != (thr, t.weight) {
-                    let e = Expansion {
-                        reaches: v.reaches.clone(),
-                        glued: v.glued.clone(),
-                        postings: v.postings,
-                        ranked: Vec::new(),
-                        ranked_for: (f32::NAN, f32::NAN),
-                    };
-                    let mut e = e;
-                    rank(&mut e, thr, t.weight);
-                    *v = Arc::new(e);
+            let hit = match &self.shared {
+                Some(sh) => sh.get(&key),
+                None => self.cache.get(&key).cloned(),
+            };
+            if let Some(v) = hit {
+                if v.ranked_for == (thr, t.weight) {
+                    return Ok(v);
                 }
-                return Ok(v.clone());
+                let mut e = Expansion {
+                    reaches: v.reaches.clone(),
+                    glued: v.glued.clone(),
+                    postings: v.postings,
+                    ranked: Vec::new(),
+                    ranked_for: (f32::NAN, f32::NAN),
+                };
+                rank(&mut e, thr, t.weight);
+                let e = Arc::new(e);
+                self.remember(key, e.clone());
+                return Ok(e);
             }
         }
         // term id → reached by an exact spelling
@@ -717,12 +860,22 @@ impl<'i> Searcher<'i> {
         let v = Arc::new(e);
         self.stats.terms += v.reaches.len();
         if cached {
-            if self.cache.len() >= EXPANSION_CACHE {
-                self.cache.clear();
-            }
-            self.cache.insert(key, v.clone());
+            self.remember(key, v.clone());
         }
         Ok(v)
+    }
+
+    /// Caches an expansion (in the shared cache where there is one).
+    fn remember(&mut self, key: String, e: Arc<Expansion>) {
+        match &self.shared {
+            Some(sh) => sh.put(key, e),
+            None => {
+                if self.cache.len() >= EXPANSION_CACHE {
+                    self.cache.clear();
+                }
+                self.cache.insert(key, e);
+            }
+        }
     }
 
     /// Screens one query (see the module docs).
@@ -894,7 +1047,7 @@ impl<'i> Searcher<'i> {
             gy.total_cmp(&gx).then(x.cmp(&y))
         });
         let mut walk = std::mem::take(&mut self.walk);
-        walk.reset(idx.name_count() as usize);
+        walk.reset(idx.name_count() as usize, n);
         let base: f32 = prep.iter().map(|p| p.missed).sum::<f32>() + beyond;
         for (&nid, &bits) in direct.iter() {
             let g: f32 = prep
@@ -930,9 +1083,9 @@ impl<'i> Searcher<'i> {
                 // come best first, so once that is short of the threshold
                 // the rest of the token's reaches only mark names.
                 let add = may_add && (!prune || rest - p.matched + p.missed + g >= need_full);
-                for nid in idx.postings(tid)?.iter() {
-                    walk.reach(nid, bit, g, add);
-                }
+                let list = idx.postings(tid)?;
+                self.stats.walked += list.len();
+                walk.reach_all(list.iter(), bit, g, add);
             }
             rest += p.missed - p.matched;
         }
@@ -970,7 +1123,7 @@ impl<'i> Searcher<'i> {
                 continue;
             }
             if prune && !is_direct {
-                let bits = walk.mask.get(nid as usize).copied().unwrap_or(0) & !PRESENT;
+                let bits = walk.bits(nid);
                 let k = (bits | initials | skipped).count_ones() + beyond_n;
                 let floor = costs
                     .get(nid as usize)

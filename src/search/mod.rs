@@ -72,6 +72,7 @@ use rustc_hash::FxHasher;
 use serde::Serialize;
 
 mod cache;
+mod osa;
 pub use cache::ExpansionCache;
 
 use crate::analysis::{analyze, Role, Token};
@@ -81,8 +82,8 @@ use crate::index::format::{key, normalize_id, vowel_swap_keys};
 use crate::index::{Index, TokenRef};
 use crate::model::{DateOfBirth, Entity, Kind, NameStrength, PartialDate};
 use crate::score::{
-    compare_tokens, dl_distance, edit_budget, is_patronymic_bytes, similarity, Pair, TokenView,
-    PATRONYMIC_COST, UNMATCHED_LISTED_COST,
+    compare_tokens, edit_budget, is_patronymic_bytes, similarity, Pair, TokenView, PATRONYMIC_COST,
+    UNMATCHED_LISTED_COST,
 };
 
 /// The default threshold (see the README's evaluation section for the
@@ -204,6 +205,8 @@ pub struct Stats {
     pub scored: usize,
     /// Postings read by the candidate walk.
     pub walked: usize,
+    /// Token expansions computed (not found in a cache).
+    pub expansions: usize,
     pub capped: bool,
 }
 
@@ -761,6 +764,7 @@ impl<'i> Searcher<'i> {
             // Each term is checked once per spelling (a term shares many
             // deletion keys with a near spelling).
             let q_budget = edit_budget(s.chars().count());
+            let pattern = osa::Pattern::new(s.as_bytes());
             checked.clear();
             idx.for_each_deletion_list(key::DELETION, s, deletion_budget(s), &mut |list| {
                 for tid in list.iter() {
@@ -769,7 +773,7 @@ impl<'i> Searcher<'i> {
                     }
                     let text = idx.term_bytes(tid)?;
                     let b = q_budget.max(edit_budget(text.len()));
-                    if b > 0 && dl_distance(s.as_bytes(), text, b) <= b {
+                    if b > 0 && pattern.within(text, b) {
                         out.insert(tid, false);
                     }
                 }
@@ -859,6 +863,7 @@ impl<'i> Searcher<'i> {
         rank(&mut e, thr, t.weight);
         let v = Arc::new(e);
         self.stats.terms += v.reaches.len();
+        self.stats.expansions += 1;
         if cached {
             self.remember(key, v.clone());
         }

@@ -549,9 +549,10 @@ fn unpaired_floor(c: &[f32; 4], k: u32) -> f32 {
     .max(0.0)
 }
 
-/// The cache key of a query token's expansion: everything it depends on.
-fn token_key(t: &Token) -> String {
-    let mut k = String::with_capacity(t.text.len() + 4);
+/// The cache key of a query token's expansion: everything it depends on
+/// (written into `k`, a buffer reused across lookups).
+fn token_key(t: &Token, k: &mut String) {
+    k.clear();
     k.push_str(&t.text);
     k.push(char::from(b'0' + t.role as u8));
     k.push(if t.transliterated { 't' } else { 'l' });
@@ -559,7 +560,6 @@ fn token_key(t: &Token) -> String {
         k.push('\u{1}');
         k.push_str(a);
     }
-    k
 }
 
 /// A reusable per-thread searcher over one index. Cheap to create; keeps a
@@ -567,6 +567,8 @@ fn token_key(t: &Token) -> String {
 pub struct Searcher<'i> {
     index: IndexHandle<'i>,
     cache: FastMap<String, Arc<Expansion>>,
+    /// The cache key being looked up (a buffer kept across queries).
+    key: String,
     /// A cache shared with other searchers of the same index, used instead
     /// of `cache` when set ([`Searcher::share_cache`]).
     shared: Option<Arc<ExpansionCache>>,
@@ -665,6 +667,7 @@ impl<'i> Searcher<'i> {
         Searcher {
             index,
             cache: FastMap::default(),
+            key: String::new(),
             shared: None,
             walk: Walk::default(),
             patronymics: std::cell::RefCell::new(Vec::new()),
@@ -716,15 +719,39 @@ impl<'i> Searcher<'i> {
         thr: f32,
         cached: bool,
     ) -> Result<Arc<Expansion>> {
-        let key = token_key(t);
+        let mut key = std::mem::take(&mut self.key);
+        token_key(t, &mut key);
+        let found = self.expand_found(t, &key, thr, cached);
+        if let Some(v) = found {
+            self.key = key;
+            return Ok(v);
+        }
+        let v = self.expand_new(idx, t, unretrieved, thr);
+        if let Ok(v) = &v {
+            if cached {
+                self.remember(key.clone(), v.clone());
+            }
+        }
+        self.key = key;
+        v
+    }
+
+    /// A cached expansion of `t` under `key`, ranked for `thr`.
+    fn expand_found(
+        &mut self,
+        t: &Token,
+        key: &str,
+        thr: f32,
+        cached: bool,
+    ) -> Option<Arc<Expansion>> {
         if cached {
             let hit = match &self.shared {
-                Some(sh) => sh.get(&key),
-                None => self.cache.get(&key).cloned(),
+                Some(sh) => sh.get(key),
+                None => self.cache.get(key).cloned(),
             };
             if let Some(v) = hit {
                 if v.ranked_for == (thr, t.weight) {
-                    return Ok(v);
+                    return Some(v);
                 }
                 let mut e = Expansion {
                     reaches: v.reaches.clone(),
@@ -735,10 +762,21 @@ impl<'i> Searcher<'i> {
                 };
                 rank(&mut e, thr, t.weight);
                 let e = Arc::new(e);
-                self.remember(key, e.clone());
-                return Ok(e);
+                self.remember(key.to_string(), e.clone());
+                return Some(e);
             }
         }
+        None
+    }
+
+    /// Computes the expansion of `t` (module docs).
+    fn expand_new(
+        &mut self,
+        idx: &Index,
+        t: &Token,
+        unretrieved: f32,
+        thr: f32,
+    ) -> Result<Arc<Expansion>> {
         // term id → reached by an exact spelling
         let mut out: FastMap<u32, bool> = FastMap::default();
         let mut checked: HashSet<u32, BuildHasherDefault<FxHasher>> = HashSet::default();
@@ -864,9 +902,6 @@ impl<'i> Searcher<'i> {
         let v = Arc::new(e);
         self.stats.terms += v.reaches.len();
         self.stats.expansions += 1;
-        if cached {
-            self.remember(key, v.clone());
-        }
         Ok(v)
     }
 
@@ -1112,9 +1147,11 @@ impl<'i> Searcher<'i> {
         // (priority, name): names that may reach the threshold, best
         // evidence first.
         let mut scored: Vec<(f32, u32)> = Vec::new();
+        // (Most queries have no glue or identifier: skip the map probes.)
+        let (any_bypass, any_direct) = (!bypass.is_empty(), !direct.is_empty());
         for &nid in &walk.touched {
-            let bound = base + unwalked + walk.gain[nid as usize];
-            if bypass.contains_key(&nid) {
+            let bound = base + unwalked + walk.gain.get(nid as usize).copied().unwrap_or(0.0);
+            if any_bypass && bypass.contains_key(&nid) {
                 let by_id = !id_entities.is_empty() && self.is_id_name(nid, &id_entities);
                 if prune && !by_id && bound < need {
                     continue;
@@ -1122,7 +1159,7 @@ impl<'i> Searcher<'i> {
                 scored.push((f32::INFINITY, nid));
                 continue;
             }
-            let is_direct = direct.contains_key(&nid);
+            let is_direct = any_direct && direct.contains_key(&nid);
             let need = if is_direct { need } else { need_full };
             if prune && bound < need {
                 continue;
@@ -1138,7 +1175,7 @@ impl<'i> Searcher<'i> {
                 }
             }
             self.stats.prefiltered += 1;
-            let glues = if direct.contains_key(&nid) {
+            let glues = if is_direct {
                 self.query_glues(nid, &glue_pairs)?
             } else {
                 0

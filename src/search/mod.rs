@@ -1080,11 +1080,31 @@ impl<'i> Searcher<'i> {
         // Walk postings, most decisive tokens first; once a name matching
         // none of the tokens walked so far could not reach the threshold,
         // postings only mark names already found.
+        //
+        // A token is necessary when a name it does not reach cannot reach
+        // the threshold even with every other token at its best: the first
+        // necessary token walked decides the candidates (no later token may
+        // add any), so of those the one with the fewest postings goes
+        // first. The order changes only the work, not the hits.
+        let total: f32 = prep.iter().map(|p| p.matched).sum::<f32>() + beyond;
+        let necessary: Vec<bool> = prep
+            .iter()
+            .map(|p| prune && total - (p.matched - p.missed) < need_full)
+            .collect();
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by(|&x, &y| {
             let gx = prep[x].matched - prep[x].missed;
             let gy = prep[y].matched - prep[y].missed;
-            gy.total_cmp(&gx).then(x.cmp(&y))
+            necessary[y]
+                .cmp(&necessary[x])
+                .then_with(|| {
+                    if necessary[x] && necessary[y] {
+                        prep[x].exp.postings.cmp(&prep[y].exp.postings)
+                    } else {
+                        gy.total_cmp(&gx)
+                    }
+                })
+                .then(x.cmp(&y))
         });
         let mut walk = std::mem::take(&mut self.walk);
         walk.reset(idx.name_count() as usize, n);

@@ -452,3 +452,49 @@ fn the_default_index_is_built_once_into_the_cache() {
     std::fs::remove_dir_all(&data).ok();
     std::fs::remove_dir_all(&cache).ok();
 }
+
+/// The probe (a Bloom filter before FST lookups of glued spellings) never
+/// says "absent" of a term or skeleton key the index has, and says "maybe"
+/// of few that it lacks.
+#[test]
+fn the_probe_passes_every_term_and_skeleton_and_few_others() {
+    use embargo::index::format::key;
+    let dir = tmp("probe");
+    build(&small_lists(), &dir).unwrap();
+    let idx = Index::open(&dir).unwrap();
+    let probe = idx.probe();
+    let mut skeletons = 0;
+    for tid in 0..idx.term_count() {
+        let (text, skeleton, _) = idx.term(tid).unwrap();
+        assert!(probe.may_be_term(text.as_bytes()), "term {text:?}");
+        if !idx
+            .key_list(key::SKELETON, skeleton.as_bytes())
+            .unwrap()
+            .is_empty()
+        {
+            assert!(
+                probe.may_be_skeleton(skeleton.as_bytes()),
+                "skeleton {skeleton:?}"
+            );
+            skeletons += 1;
+        }
+    }
+    assert!(skeletons > 100);
+    // Glued pairs of terms, as the matcher asks: few pass when absent.
+    let (mut absent, mut passed) = (0, 0);
+    for tid in 0..idx.term_count().min(3000) {
+        let (a, _, _) = idx.term(tid).unwrap();
+        let (b, _, _) = idx.term((tid * 7919 + 1) % idx.term_count()).unwrap();
+        let glued = format!("{a}{b}zq");
+        if idx.term_id(&glued).is_none() {
+            absent += 1;
+            passed += usize::from(probe.may_be_term(glued.as_bytes()));
+        }
+    }
+    assert!(absent > 1000);
+    assert!(
+        passed * 50 < absent,
+        "{passed} of {absent} absent spellings passed"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -12,6 +12,7 @@ pub mod build;
 pub mod format;
 pub mod manifest;
 pub mod mmap;
+pub mod probe;
 pub mod reader;
 
 use std::path::{Path, PathBuf};

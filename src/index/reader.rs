@@ -42,6 +42,9 @@ pub struct Index {
     per_name: std::sync::OnceLock<Vec<[f32; 4]>>,
     /// Per-term figures a caller derives once (see [`Index::per_term`]).
     per_term: std::sync::OnceLock<Vec<f32>>,
+    /// The Bloom filter of term spellings and skeleton keys (see
+    /// [`Index::probe`]).
+    probe: std::sync::OnceLock<super::probe::Probe>,
 }
 
 impl std::fmt::Debug for Index {
@@ -239,6 +242,7 @@ impl Index {
             n_lists: count(section::LISTS, format::LIST_SIZE)?,
             per_name: std::sync::OnceLock::new(),
             per_term: std::sync::OnceLock::new(),
+            probe: std::sync::OnceLock::new(),
             manifest,
             terms,
             keys,
@@ -445,6 +449,14 @@ impl Index {
     /// of each term here). Every caller must pass the same `make`.
     pub fn per_term(&self, make: impl FnOnce(&Index) -> Vec<f32>) -> &[f32] {
         self.per_term.get_or_init(|| make(self))
+    }
+
+    /// A Bloom filter of every term spelling and skeleton key, made on
+    /// first use: a cheap "certainly absent" before an FST lookup.
+    pub fn probe(&self) -> &super::probe::Probe {
+        self.probe.get_or_init(|| {
+            super::probe::Probe::build(&self.terms, &self.keys, format::key::SKELETON)
+        })
     }
 
     /// A name by id.

@@ -998,8 +998,11 @@ impl<'i> Searcher<'i> {
                 }
                 text.push_str(&t.text);
                 let sk = crate::analysis::keys::skeleton(&text);
-                if idx.term_id(&text).is_some()
-                    || (sk.len() >= 5 && !idx.key_list(key::SKELETON, sk.as_bytes())?.is_empty())
+                let probe = idx.probe();
+                if (probe.may_be_term(text.as_bytes()) && idx.term_id(&text).is_some())
+                    || (sk.len() >= 5
+                        && probe.may_be_skeleton(sk.as_bytes())
+                        && !idx.key_list(key::SKELETON, sk.as_bytes())?.is_empty())
                 {
                     p.chains |= 1u64 << end;
                 }
@@ -1374,12 +1377,15 @@ impl<'i> Searcher<'i> {
     fn glued_pair(&self, x: &str, y: &str) -> Result<Arc<[u32]>> {
         let glued = format!("{x}{y}");
         let idx: &Index = &self.index;
+        let probe = idx.probe();
         let mut names: Vec<u32> = Vec::new();
-        if let Some(tid) = idx.term_id(&glued) {
-            names.extend(idx.postings(tid)?.iter());
+        if probe.may_be_term(glued.as_bytes()) {
+            if let Some(tid) = idx.term_id(&glued) {
+                names.extend(idx.postings(tid)?.iter());
+            }
         }
         let sk = crate::analysis::keys::skeleton(&glued);
-        if sk.len() >= 5 {
+        if sk.len() >= 5 && probe.may_be_skeleton(sk.as_bytes()) {
             for tid in idx.key_list(key::SKELETON, sk.as_bytes())?.iter() {
                 names.extend(idx.postings(tid)?.iter());
             }

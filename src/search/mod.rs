@@ -578,7 +578,7 @@ pub struct Searcher<'i> {
     patronymics: std::cell::RefCell<Vec<u8>>,
     /// Decoded tokens of list names scored before (names recur across
     /// queries through their common tokens).
-    names: HashMap<u32, Arc<Vec<Token>>>,
+    names: FastMap<u32, Arc<Vec<Token>>>,
     /// Whether token expansions are cached across queries.
     token_cache: bool,
     pub stats: Stats,
@@ -671,7 +671,7 @@ impl<'i> Searcher<'i> {
             shared: None,
             walk: Walk::default(),
             patronymics: std::cell::RefCell::new(Vec::new()),
-            names: HashMap::new(),
+            names: FastMap::default(),
             token_cache: true,
             stats: Stats::default(),
         }
@@ -1224,7 +1224,7 @@ impl<'i> Searcher<'i> {
         }
         self.stats.scored = scored.len();
         // Score names; best per entity.
-        let mut best: HashMap<u32, (f32, u32, crate::score::Comparison)> = HashMap::new();
+        let mut best: FastMap<u32, (f32, u32, crate::score::Comparison)> = FastMap::default();
         for (_, nid) in scored {
             let nr = idx.name(nid)?;
             let tokens = match self.names.get(&nid) {

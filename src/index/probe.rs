@@ -5,7 +5,7 @@
 //! key equal to the glued skeleton. Nearly always it has neither, and each
 //! answer cost a full FST lookup. [`Probe`] is a Bloom filter over every
 //! term spelling and every skeleton key of the index (~0.5 MB, kept in the
-//! cache): when it says "absent" the lookup is skipped; when it says
+//! cache; a key's bits share one 64-bit word, so a lookup reads one line): when it says "absent" the lookup is skipped; when it says
 //! "maybe" the FST answers as before. It is never wrong about presence (a
 //! key in the index always passes), so the hits cannot change.
 
@@ -56,26 +56,27 @@ impl Probe {
     }
 
     fn insert(&mut self, f: Family, key: &[u8]) {
-        for b in self.positions(f, key) {
-            if let Some(w) = self.bits.get_mut((b / 64) as usize) {
-                *w |= 1 << (b % 64);
-            }
+        let (w, bits) = self.word(f, key);
+        if let Some(x) = self.bits.get_mut(w) {
+            *x |= bits;
         }
     }
 
     fn contains(&self, f: Family, key: &[u8]) -> bool {
-        self.positions(f, key).all(|b| {
-            self.bits
-                .get((b / 64) as usize)
-                .is_some_and(|w| w & (1 << (b % 64)) != 0)
-        })
+        let (w, bits) = self.word(f, key);
+        self.bits.get(w).is_some_and(|x| x & bits == bits)
     }
 
-    fn positions(&self, f: Family, key: &[u8]) -> impl Iterator<Item = u64> {
+    /// A key's word of the filter and its [`HASHES`] bits in that word (one
+    /// word a key: a lookup reads one cache line).
+    fn word(&self, f: Family, key: &[u8]) -> (usize, u64) {
         let h = hash(f as u8, key);
-        let (h1, h2) = (h, h.rotate_left(32) | 1);
-        let mask = self.mask;
-        (0..HASHES).map(move |i| h1.wrapping_add(u64::from(i).wrapping_mul(h2)) & mask)
+        let w = ((h >> 32) & (self.mask >> 6)) as usize;
+        let mut bits = 0u64;
+        for i in 0..HASHES {
+            bits |= 1 << ((h >> (6 * i)) & 63);
+        }
+        (w, bits)
     }
 
     /// False only when no term is spelled `text`.

@@ -119,17 +119,22 @@ pub fn dl_distance(a: &[u8], b: &[u8], max: usize) -> usize {
     if m >= STACK {
         return dl_distance_heap(a, b, max);
     }
-    let mut prev2 = [0usize; STACK];
-    let mut prev = [0usize; STACK];
-    let mut cur = [0usize; STACK];
+    if n >= STACK {
+        return dl_distance_heap(a, b, max);
+    }
+    // Cells fit a byte (both lengths are under 64); small rows are cheap
+    // to clear, and this runs for every token pair scored.
+    let mut prev2 = [0u8; STACK];
+    let mut prev = [0u8; STACK];
+    let mut cur = [0u8; STACK];
     for (j, p) in prev.iter_mut().enumerate().take(m + 1) {
-        *p = j;
+        *p = j as u8;
     }
     for i in 1..=n {
-        cur[0] = i;
+        cur[0] = i as u8;
         let mut row_min = cur[0];
         for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let cost = u8::from(a[i - 1] != b[j - 1]);
             let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(prev2[j - 2] + 1);
@@ -137,13 +142,13 @@ pub fn dl_distance(a: &[u8], b: &[u8], max: usize) -> usize {
             cur[j] = v;
             row_min = row_min.min(v);
         }
-        if row_min > max {
+        if usize::from(row_min) > max {
             return max + 1;
         }
         std::mem::swap(&mut prev2, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev[m]
+    usize::from(prev[m])
 }
 
 fn dl_distance_heap(a: &[u8], b: &[u8], max: usize) -> usize {

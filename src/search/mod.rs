@@ -7,8 +7,12 @@
 //! budget, first letter included), its consonant skeleton (romanisation and
 //! transliteration variants) and its Double Metaphone code; adjacent query
 //! tokens are also tried glued, and glued list tokens are found through the
-//! `g` keys. Expansions are cached per searcher (customer names repeat their
-//! tokens). Identifiers given with the query are looked up exactly.
+//! `g` keys (a Bloom filter, [`crate::index::probe`], skips the glued
+//! lookups the index certainly lacks). Expansions are cached per searcher,
+//! or in one [`ExpansionCache`] shared by a batch run's workers (customer
+//! names repeat their tokens); typo candidates from the deletion
+//! neighbourhood are checked with a bit-parallel distance (`osa`).
+//! Identifiers given with the query are looked up exactly.
 //!
 //! Common tokens must not explode the candidate set, and no listed name
 //! that could score at or above the threshold may be lost. Scoring (see
@@ -27,7 +31,9 @@
 //!    the set S of query tokens can reach T only if
 //!    `Σ_S matched + Σ_other missed ≥ T·W`, W the query's weight (for
 //!    names a glued query pair reached: less what gluing two query tokens
-//!    into one could remove). So tokens are walked most decisive first, and
+//!    into one could remove). So tokens are walked most decisive first —
+//!    except that of the tokens every hit needs, the one with the fewest
+//!    postings goes first (it alone decides the candidates) — and
 //!    a name is added only through a reach that could still lift it to T
 //!    (reaches come best first, so after the first that cannot, postings
 //!    only mark names already found).

@@ -548,6 +548,13 @@ fn screen_in(
 ) -> embargo::Result<()> {
     // Targets: 0 = lists, 1 = lists + ext, 2.. = leave-out rounds.
     let rounds = screen::leave_out_rounds(&truth, &universe.entities);
+    let parties = screen::Parties::from_entities(&universe.entities);
+    let (n_parties, n_linked) = parties.linked_counts();
+    notes.push(format!(
+        "party level: {n_linked} ids in {n_parties} parties of more than one entity by the lists' \
+         stated links (largest {})",
+        parties.largest()
+    ));
     let n_rounds = rounds.iter().flatten().map(|r| r + 1).max().unwrap_or(0);
     let lists = screen::lists_of(&universe.entities);
     let pseudo = screen::pseudo_list(&truth);
@@ -639,9 +646,9 @@ fn screen_in(
             }
             let its: Vec<screen::Item> = at.iter().map(|&i| items[i]).collect();
             let res = if par {
-                screen::screen_parallel(idx, &its, opts, threads)?
+                screen::screen_parallel_in(idx, &its, opts, threads, &parties)?
             } else {
-                screen::screen_serial(idx, &its, opts)?
+                screen::screen_serial_in(idx, &its, opts, &parties)?
             };
             for (i, o) in at.into_iter().zip(res) {
                 out[i] = o;

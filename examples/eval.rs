@@ -84,6 +84,12 @@ struct Args {
     /// Examples of misses / false alerts shown in the report.
     #[arg(long, default_value_t = 30)]
     examples: usize,
+    /// Screen mode: write every query's final-run outcome to this TSV file
+    /// (split, class or source, query, expected id, strict and party
+    /// scores, best other hit's id, name and score, the expected entity's
+    /// matched name), for comparing runs. Do not commit it.
+    #[arg(long)]
+    dump: Option<PathBuf>,
 }
 
 fn find_shared(arg: Option<&Path>) -> Option<PathBuf> {
@@ -730,7 +736,50 @@ fn screen_in(
     };
     timer.lap("report");
     rep.timings = timer.total();
+    if let Some(path) = &args.dump {
+        dump(path, &truth, &results, innocents_scored, &fin_inn)?;
+    }
     write_report(args, &rep.render())
+}
+
+/// Writes every query's final-run outcome as TSV (see `--dump`).
+fn dump(
+    path: &Path,
+    truth: &[Case],
+    res: &[CaseResult],
+    innocents: &[Case],
+    fin_inn: &[Outcome],
+) -> embargo::Result<()> {
+    use std::fmt::Write as _;
+    let clean = |s: &str| s.replace(['\t', '\n'], " ");
+    let mut out = String::from(
+        "split\tclass\tquery\texpected\tstrict\tparty\tbest_other_id\tbest_other_name\tbest_other_score\texpected_name\n",
+    );
+    let rows = truth
+        .iter()
+        .zip(res.iter().map(|r| &r.fin))
+        .chain(innocents.iter().zip(fin_inn));
+    for (c, o) in rows {
+        let (bid, bname, bs) = match &o.best_other {
+            Some(b) => (b.entity_id.clone(), clean(&b.name), b.score),
+            None => (String::new(), String::new(), 0.0),
+        };
+        let _ = writeln!(
+            out,
+            "{:?}\t{}\t{}\t{}\t{:.4}\t{:.4}\t{}\t{}\t{:.4}\t{}",
+            c.split,
+            c.class,
+            clean(&c.query),
+            c.expected_id,
+            o.expected.as_ref().map_or(0.0, |(s, _)| *s),
+            o.party.unwrap_or(0.0),
+            bid,
+            bname,
+            bs,
+            o.expected.as_ref().map_or(String::new(), |(_, n)| clean(n))
+        );
+    }
+    std::fs::write(path, out).map_err(|e| embargo::Error::io(path, e))
 }
 
 /// Up to two misses per class (tune split, not a hit at 0.80), at random.

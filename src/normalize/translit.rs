@@ -226,6 +226,17 @@ fn arabic(run: &str) -> Vec<String> {
             {
                 Some("v")
             }
+            // Medial ي before a long vowel or after alef is the consonant
+            // y (Yahya يحيى, Iyad إياد, Ziyad زياد); elsewhere i.
+            'ي' | 'ی'
+                if !first
+                    && i + 1 < chars.len()
+                    && (chars[i - 1] == 'ا'
+                        || chars[i - 1] == 'إ'
+                        || matches!(chars[i + 1], 'ا' | 'ى' | 'ة')) =>
+            {
+                Some("y")
+            }
             // Initial و before a consonant: "Ould" (ولد), "Oubaid".
             'و' if first
                 && chars
@@ -459,6 +470,10 @@ mod tests {
         assert_eq!(r("أحمد"), vec!["ahmd"]);
         assert_eq!(r("فاطمة"), vec!["fatma"]);
         assert_eq!(r("پوتین"), vec!["putin"]);
+        // Medial ya before a long vowel or after alef: the consonant y.
+        assert_eq!(r("يحيى"), vec!["yhia", "yhya"]);
+        assert_eq!(r("إياد"), vec!["iiad", "iyad"]);
+        assert_eq!(r("زياد"), vec!["ziad", "zyad"]);
     }
 
     #[test]

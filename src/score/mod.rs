@@ -639,6 +639,9 @@ mod tests {
             ("عبد الرحمن السندي", "Abdul Rahman AL-SINDHI"),
             ("عبد الرحمن السندي", "Abd al-Rahman al-Sindi"),
             ("شهاب الدين دلاور", "SHAHABUDDIN DELAWAR"),
+            ("يحيى حقانی", "YAHYA HAQQANI"),
+            ("مرتضی پیری", "Morteza PIRI"),
+            ("مرتضی براتی", "Morteza BARATI"),
         ];
         for (a, b) in cases {
             let x = s(a, b);

@@ -26,7 +26,8 @@
 //!    a word starting with it 0.5 (weak, by design); legal forms only meet
 //!    their own canonical form.
 //! 3. **Alignment**: each query token pairs with at most one listed token,
-//!    order-insensitive, greedily by similarity × weight.
+//!    order-insensitive, greedily: exact pairs first, then by similarity ×
+//!    weight.
 //! 4. **Score** = Σ sim·(w_q + w_l) over pairs ÷ (Σ w_q over all query
 //!    tokens plus Σ w_l over paired listed tokens plus ½·Σ w_l over unpaired
 //!    listed tokens): unmatched query tokens cost fully, unmatched listed
@@ -461,7 +462,17 @@ pub fn compare_tokens(query: &[Token], listed: &[Token]) -> Comparison {
             }
         }
     }
-    cands.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.2.cmp(&y.2)).then(x.3.cmp(&y.3)));
+    // Exact pairs first, then by similarity × weight: a fuzzy pair with a
+    // heavy token must not take the token an exact pair needs
+    // (VLADIMIROV, Vladimir / VLADIMIROV, Vladimir Vladimirovich: vladimirov
+    // ~ vladimirovich 0.85 outweighed vladimirov = vladimirov).
+    cands.sort_by(|x, y| {
+        (y.1 >= 1.0)
+            .cmp(&(x.1 >= 1.0))
+            .then(y.0.total_cmp(&x.0))
+            .then(x.2.cmp(&y.2))
+            .then(x.3.cmp(&y.3))
+    });
     let mut q_used = vec![false; q.len()];
     let mut l_used = vec![false; l.len()];
     let mut pairs = Vec::new();
@@ -653,6 +664,12 @@ mod tests {
     fn initials_meet_only_weakly() {
         let x = s("J. Smith", "John Smith");
         assert!(x < 0.85 && x > 0.4, "{x}");
+    }
+
+    #[test]
+    fn exact_pairs_align_before_heavier_fuzzy_ones() {
+        let x = s("VLADIMIROV, Vladimir", "VLADIMIROV, Vladimir Vladimirovich");
+        assert!(x >= 0.85, "{x}");
     }
 
     #[test]

@@ -84,6 +84,12 @@ struct Args {
     /// Examples of misses / false alerts shown in the report.
     #[arg(long, default_value_t = 30)]
     examples: usize,
+    /// Screen mode: write every query's final-run outcome to this TSV file
+    /// (split, class or source, query, expected id, strict and party
+    /// scores, best other hit's id, name and score, the expected entity's
+    /// matched name), for comparing runs. Do not commit it.
+    #[arg(long)]
+    dump: Option<PathBuf>,
 }
 
 fn find_shared(arg: Option<&Path>) -> Option<PathBuf> {
@@ -548,6 +554,13 @@ fn screen_in(
 ) -> embargo::Result<()> {
     // Targets: 0 = lists, 1 = lists + ext, 2.. = leave-out rounds.
     let rounds = screen::leave_out_rounds(&truth, &universe.entities);
+    let parties = screen::Parties::from_entities(&universe.entities);
+    let (n_parties, n_linked) = parties.linked_counts();
+    notes.push(format!(
+        "party level: {n_linked} ids in {n_parties} parties of more than one entity by the lists' \
+         stated links (largest {})",
+        parties.largest()
+    ));
     let n_rounds = rounds.iter().flatten().map(|r| r + 1).max().unwrap_or(0);
     let lists = screen::lists_of(&universe.entities);
     let pseudo = screen::pseudo_list(&truth);
@@ -639,9 +652,9 @@ fn screen_in(
             }
             let its: Vec<screen::Item> = at.iter().map(|&i| items[i]).collect();
             let res = if par {
-                screen::screen_parallel(idx, &its, opts, threads)?
+                screen::screen_parallel_in(idx, &its, opts, threads, &parties)?
             } else {
-                screen::screen_serial(idx, &its, opts)?
+                screen::screen_serial_in(idx, &its, opts, &parties)?
             };
             for (i, o) in at.into_iter().zip(res) {
                 out[i] = o;
@@ -723,7 +736,50 @@ fn screen_in(
     };
     timer.lap("report");
     rep.timings = timer.total();
+    if let Some(path) = &args.dump {
+        dump(path, &truth, &results, innocents_scored, &fin_inn)?;
+    }
     write_report(args, &rep.render())
+}
+
+/// Writes every query's final-run outcome as TSV (see `--dump`).
+fn dump(
+    path: &Path,
+    truth: &[Case],
+    res: &[CaseResult],
+    innocents: &[Case],
+    fin_inn: &[Outcome],
+) -> embargo::Result<()> {
+    use std::fmt::Write as _;
+    let clean = |s: &str| s.replace(['\t', '\n'], " ");
+    let mut out = String::from(
+        "split\tclass\tquery\texpected\tstrict\tparty\tbest_other_id\tbest_other_name\tbest_other_score\texpected_name\n",
+    );
+    let rows = truth
+        .iter()
+        .zip(res.iter().map(|r| &r.fin))
+        .chain(innocents.iter().zip(fin_inn));
+    for (c, o) in rows {
+        let (bid, bname, bs) = match &o.best_other {
+            Some(b) => (b.entity_id.clone(), clean(&b.name), b.score),
+            None => (String::new(), String::new(), 0.0),
+        };
+        let _ = writeln!(
+            out,
+            "{:?}\t{}\t{}\t{}\t{:.4}\t{:.4}\t{}\t{}\t{:.4}\t{}",
+            c.split,
+            c.class,
+            clean(&c.query),
+            c.expected_id,
+            o.expected.as_ref().map_or(0.0, |(s, _)| *s),
+            o.party.unwrap_or(0.0),
+            bid,
+            bname,
+            bs,
+            o.expected.as_ref().map_or(String::new(), |(_, n)| clean(n))
+        );
+    }
+    std::fs::write(path, out).map_err(|e| embargo::Error::io(path, e))
 }
 
 /// Up to two misses per class (tune split, not a hit at 0.80), at random.

@@ -45,7 +45,11 @@ pub fn skeleton(word: &str) -> String {
             (b'd', b'j') => (Some(b'j'), 2),
             // Russian дж (dzh) is the j of other spellings: Dzhikhad/Jihad.
             (b'd', b'z') if b.get(i + 2) == Some(&b'h') => (Some(b'j'), 3),
-            (b't', b's') | (b't', b'z') => (Some(b'c'), 2),
+            (b't', b's') => (Some(b'c'), 2),
+            // tz is one sound at a word's edge (Tzvi, Schultz); inside a
+            // word it is two consonants as often (Morteza, romanised
+            // vowel-less from مرتضی as `mrtzi`).
+            (b't', b'z') if i == 0 || i + 2 == b.len() => (Some(b'c'), 2),
             (b'c', b'k') => (Some(b'k'), 2),
             (b'a' | b'e' | b'i' | b'o' | b'u', _) => (None, 1),
             (b'y' | b'w', _) if !out.is_empty() || i == 0 => {
@@ -112,6 +116,9 @@ mod tests {
             &["khalid", "khaled"],
             &["osama", "usama"],
             &["abdulrahman", "abdelrahman", "abdoulrahman"],
+            // tz inside a word is two consonants: مرتضی read `mrtzi`.
+            &["morteza", "mrtzi", "murtaza"],
+            &["tzvi", "tsvi"],
         ];
         for g in groups {
             let k = s(g[0]);

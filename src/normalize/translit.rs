@@ -226,6 +226,17 @@ fn arabic(run: &str) -> Vec<String> {
             {
                 Some("v")
             }
+            // Medial ي before a long vowel or after alef is the consonant
+            // y (Yahya يحيى, Iyad إياد, Ziyad زياد); elsewhere i.
+            'ي' | 'ی'
+                if !first
+                    && i + 1 < chars.len()
+                    && (chars[i - 1] == 'ا'
+                        || chars[i - 1] == 'إ'
+                        || matches!(chars[i + 1], 'ا' | 'ى' | 'ة')) =>
+            {
+                Some("y")
+            }
             // Initial و before a consonant: "Ould" (ولد), "Oubaid".
             'و' if first
                 && chars
@@ -299,7 +310,23 @@ fn arabic(run: &str) -> Vec<String> {
     // Spelling k carries the k-th body variant and the k-th article
     // variant (each token's alternatives are read position by position).
     let mut bodies: Vec<String> = Vec::new();
-    for b in [z_body, v_body] {
+    // A final he after a consonant is a vowel in Latin spellings: a
+    // (Hamada حماده, Akhundzada) or eh (Persian Zadeh زاده, Hamzeh حمزه,
+    // Taha طه): both are further spellings (`h` stays first: it may form a
+    // digraph with the consonant, `zadh` reading as `zad`).
+    let mut vowel_bodies: Vec<String> = Vec::new();
+    let n = chars.len();
+    if n >= 2
+        && n - 1 > word_start
+        && chars[n - 1] == 'ه'
+        && !matches!(chars[n - 2], 'ا' | 'و' | 'ي' | 'ی' | 'ى' | 'ه')
+    {
+        if let Some(stem) = body.strip_suffix('h') {
+            vowel_bodies.push(format!("{stem}eh"));
+            vowel_bodies.push(format!("{stem}a"));
+        }
+    }
+    for b in [z_body, v_body].into_iter().chain(vowel_bodies) {
         if b != body && !bodies.contains(&b) {
             bodies.push(b);
         }
@@ -459,6 +486,14 @@ mod tests {
         assert_eq!(r("أحمد"), vec!["ahmd"]);
         assert_eq!(r("فاطمة"), vec!["fatma"]);
         assert_eq!(r("پوتین"), vec!["putin"]);
+        // Medial ya before a long vowel or after alef: the consonant y.
+        assert_eq!(r("يحيى"), vec!["yhia", "yhya"]);
+        assert_eq!(r("إياد"), vec!["iiad", "iyad"]);
+        assert_eq!(r("زياد"), vec!["ziad", "zyad"]);
+        // A final he after a consonant: also a vowel and h, or a vowel.
+        assert_eq!(r("زاده"), vec!["zadh", "zadeh", "zada"]);
+        assert_eq!(r("طه"), vec!["th", "teh", "ta"]);
+        assert_eq!(r("شاه"), vec!["shah"]);
     }
 
     #[test]

@@ -119,50 +119,85 @@ pub struct Comparison {
     pub capped: Option<String>,
 }
 
-/// Bounded optimal-string-alignment distance: returns `max + 1` as soon as
-/// the distance is known to exceed `max`.
+/// Bounded optimal-string-alignment distance: the distance when it is at
+/// most `max`, else `max + 1`.
+///
+/// Optimal string alignment distance (Damerau-Levenshtein with adjacent
+/// transpositions), on bytes (tokens are ASCII after analysis). Up to 64
+/// bytes on the left (all real name tokens) it runs Hyyrö's bit-vector
+/// algorithm with the transposition extension: a few word operations per
+/// byte of `b`, against the table's `len(a) × len(b)` cells (this runs for
+/// every token pair scored and every term an expansion reaches). The
+/// per-byte masks live in a thread-local table: the bytes of `a` are set
+/// before and cleared after, so a call touches only its own entries.
 pub fn dl_distance(a: &[u8], b: &[u8], max: usize) -> usize {
-    // Optimal string alignment distance (Damerau-Levenshtein with adjacent
-    // transpositions), on bytes (tokens are ASCII after analysis). Rows live
-    // on the stack for tokens up to 63 bytes (all real name tokens).
     let (n, m) = (a.len(), b.len());
     if n.abs_diff(m) > max {
         return max + 1;
     }
-    const STACK: usize = 64;
-    if m >= STACK {
-        return dl_distance_heap(a, b, max);
+    if n == 0 {
+        return m;
     }
-    if n >= STACK {
-        return dl_distance_heap(a, b, max);
+    if n > 64 {
+        return dl_distance_heap(a, b, max).min(max + 1);
     }
-    // Cells fit a byte (both lengths are under 64); small rows are cheap
-    // to clear, and this runs for every token pair scored.
-    let mut prev2 = [0u8; STACK];
-    let mut prev = [0u8; STACK];
-    let mut cur = [0u8; STACK];
-    for (j, p) in prev.iter_mut().enumerate().take(m + 1) {
-        *p = j as u8;
-    }
-    for i in 1..=n {
-        cur[0] = i as u8;
-        let mut row_min = cur[0];
-        for j in 1..=m {
-            let cost = u8::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
-            }
-            cur[j] = v;
-            row_min = row_min.min(v);
+    PEQ.with(|t| {
+        let Ok(mut peq) = t.try_borrow_mut() else {
+            return dl_distance_heap(a, b, max).min(max + 1);
+        };
+        for (i, &c) in a.iter().enumerate() {
+            peq[c as usize] |= 1u64 << i;
         }
-        if usize::from(row_min) > max {
+        let d = osa_bits(&peq, n, b, max);
+        for &c in a {
+            peq[c as usize] = 0;
+        }
+        d
+    })
+}
+
+thread_local! {
+    /// Per byte value, the positions of the left string holding it (all
+    /// zero between calls of [`dl_distance`]).
+    static PEQ: std::cell::RefCell<[u64; 256]> = const { std::cell::RefCell::new([0; 256]) };
+}
+
+/// The bit-vector OSA distance of a left string of `n` bytes (1 to 64),
+/// given as its per-byte position masks `peq`, to `b`: the distance when at
+/// most `max`, else `max + 1` (Hyyrö 2003).
+pub(crate) fn osa_bits(peq: &[u64; 256], n: usize, b: &[u8], max: usize) -> usize {
+    let top = 1u64 << (n - 1);
+    let mut vp: u64 = if n == 64 { !0 } else { (1u64 << n) - 1 };
+    let mut vn: u64 = 0;
+    let mut d0: u64 = 0;
+    let mut pm_prev: u64 = 0;
+    let mut dist = n;
+    let m = b.len();
+    for (j, &c) in b.iter().enumerate() {
+        let pm = peq[c as usize];
+        let tr = ((!d0 & pm) << 1) & pm_prev;
+        d0 = (((pm & vp).wrapping_add(vp)) ^ vp) | pm | vn | tr;
+        let hp = vn | !(d0 | vp);
+        let hn = d0 & vp;
+        if hp & top != 0 {
+            dist += 1;
+        } else if hn & top != 0 {
+            dist -= 1;
+        }
+        let x = (hp << 1) | 1;
+        vn = x & d0;
+        vp = (hn << 1) | !(x | d0);
+        pm_prev = pm;
+        // The distance falls by at most one per byte left.
+        if dist > max + (m - j - 1) {
             return max + 1;
         }
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
     }
-    usize::from(prev[m])
+    if dist <= max {
+        dist
+    } else {
+        max + 1
+    }
 }
 
 fn dl_distance_heap(a: &[u8], b: &[u8], max: usize) -> usize {
@@ -219,6 +254,53 @@ mod distance_tests {
             }
         }
         assert_eq!(dl_distance(b"putin", b"ptuin", 2), 1);
+    }
+
+    /// The bit-vector distance equals the table's on random strings over a
+    /// small alphabet (many repeats and transpositions), lengths 0..=70.
+    #[test]
+    fn the_bit_vector_distance_equals_the_table() {
+        let mut x = 7u64;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) as usize
+        };
+        for _ in 0..30_000 {
+            let la = next() % 71;
+            let a: Vec<u8> = (0..la).map(|_| b"abcd"[next() % 4]).collect();
+            let mut b: Vec<u8> = a.clone();
+            for _ in 0..next() % 5 {
+                match next() % 3 {
+                    0 if b.len() >= 2 => {
+                        let i = next() % (b.len() - 1);
+                        b.swap(i, i + 1);
+                    }
+                    1 if !b.is_empty() => {
+                        let i = next() % b.len();
+                        b.remove(i);
+                    }
+                    _ => {
+                        let i = next() % (b.len() + 1);
+                        b.insert(i, b"abcde"[next() % 5]);
+                    }
+                }
+            }
+            if next() % 4 == 0 {
+                b = (0..next() % 71).map(|_| b"abcd"[next() % 4]).collect();
+            }
+            for max in 0..5 {
+                let want = dl_distance_heap(&a, &b, max).min(max + 1);
+                assert_eq!(
+                    dl_distance(&a, &b, max),
+                    want,
+                    "{:?} {:?} {max}",
+                    String::from_utf8_lossy(&a),
+                    String::from_utf8_lossy(&b)
+                );
+            }
+        }
     }
 }
 

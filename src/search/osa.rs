@@ -1,16 +1,15 @@
-//! Bit-parallel optimal-string-alignment distance for the expansion's
-//! typo check.
+//! The expansion's typo check, with the query spelling compiled once.
 //!
 //! A query token's deletion neighbourhood finds hundreds of index terms
 //! that might be within its edit budget; each is checked with the distance
 //! [`crate::score::dl_distance`] computes (Damerau-Levenshtein with
 //! adjacent transpositions, each substring edited once). Here the query
 //! spelling is compiled once into per-byte position masks ([`Pattern`]),
-//! and each term is then checked in one pass over its bytes with a few
-//! word operations per byte (Hyyrö's bit-vector algorithm with the
+//! and each term is then checked in one pass over its bytes by the same
+//! bit-vector algorithm `dl_distance` runs (Hyyrö's, with the
 //! transposition extension, "A bit-vector algorithm for computing
-//! Levenshtein and Damerau edit distances", 2003), instead of filling a
-//! dynamic-programming table. Patterns longer than 64 bytes fall back to
+//! Levenshtein and Damerau edit distances", 2003), without setting up the
+//! masks again for every term. Patterns longer than 64 bytes fall back to
 //! the table.
 
 use crate::score::dl_distance;
@@ -46,35 +45,7 @@ impl<'a> Pattern<'a> {
         if m == 0 {
             return other.len() <= max;
         }
-        let top = 1u64 << (m - 1);
-        let mut vp: u64 = if m == 64 { !0 } else { (1u64 << m) - 1 };
-        let mut vn: u64 = 0;
-        let mut d0: u64 = 0;
-        let mut pm_prev: u64 = 0;
-        let mut dist = m;
-        // The distance can fall by at most one per byte left: stop once it
-        // cannot come back within `max`.
-        let n = other.len();
-        for (j, &c) in other.iter().enumerate() {
-            let pm = self.peq[c as usize];
-            let tr = ((!d0 & pm) << 1) & pm_prev;
-            d0 = (((pm & vp).wrapping_add(vp)) ^ vp) | pm | vn | tr;
-            let hp = vn | !(d0 | vp);
-            let hn = d0 & vp;
-            if hp & top != 0 {
-                dist += 1;
-            } else if hn & top != 0 {
-                dist -= 1;
-            }
-            let x = (hp << 1) | 1;
-            vn = x & d0;
-            vp = (hn << 1) | !(x | d0);
-            pm_prev = pm;
-            if dist > max + (n - j - 1) {
-                return false;
-            }
-        }
-        dist <= max
+        crate::score::osa_bits(&self.peq, m, other, max) <= max
     }
 }
 

@@ -18,8 +18,37 @@ use rphonetic::DoubleMetaphone;
 /// The consonant skeleton of a folded Latin word (see the module docs).
 /// Empty for a word without consonants.
 pub fn skeleton(word: &str) -> String {
-    let b: Vec<u8> = word.bytes().filter(|c| c.is_ascii_alphanumeric()).collect();
-    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    skeleton_of(&[word])
+}
+
+/// The [`skeleton`] of the concatenation of `parts`, without building it
+/// (the scorer asks for the skeleton of two glued tokens on every pair).
+pub fn skeleton_of(parts: &[&str]) -> String {
+    // The letters and digits, on the stack for every real name token.
+    let mut stack = [0u8; 64];
+    let mut heap = Vec::new();
+    let total: usize = parts.iter().map(|p| p.len()).sum();
+    let b: &[u8] = if total <= stack.len() {
+        let mut n = 0;
+        for c in parts.iter().flat_map(|p| p.bytes()) {
+            if c.is_ascii_alphanumeric() {
+                stack[n] = c;
+                n += 1;
+            }
+        }
+        &stack[..n]
+    } else {
+        heap.extend(
+            parts
+                .iter()
+                .flat_map(|p| p.bytes())
+                .filter(|c| c.is_ascii_alphanumeric()),
+        );
+        &heap
+    };
+    let mut out = String::with_capacity(b.len());
+    // Only ASCII letters and digits are pushed: `out` is valid UTF-8.
+    let last = |out: &String| out.as_bytes().last().copied();
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -67,8 +96,8 @@ pub fn skeleton(word: &str) -> String {
             (b'w', _) => (Some(b'v'), 1),
             (b'c', _) | (b'q', _) => (Some(b'k'), 1),
             (b'x', _) => {
-                if out.last() != Some(&b'k') {
-                    out.push(b'k');
+                if last(&out) != Some(b'k') {
+                    out.push('k');
                 }
                 (Some(b's'), 1)
             }
@@ -76,13 +105,13 @@ pub fn skeleton(word: &str) -> String {
             _ => (Some(c), 1),
         };
         if let Some(k) = class {
-            if out.last() != Some(&k) {
-                out.push(k);
+            if last(&out) != Some(k) {
+                out.push(char::from(k));
             }
         }
         i += used;
     }
-    String::from_utf8(out).unwrap_or_default()
+    out
 }
 
 static DM: LazyLock<DoubleMetaphone> = LazyLock::new(|| DoubleMetaphone::new(Some(6)));

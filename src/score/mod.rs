@@ -489,7 +489,7 @@ fn glues_at(side: &[Token], i: usize, other: &[Token]) -> bool {
     if exact_part(a) || exact_part(b) {
         return false;
     }
-    let sk = keys::skeleton(&format!("{}{}", a.text, b.text));
+    let sk = keys::skeleton_of(&[&a.text, &b.text]);
     sk.len() >= 5 && other.iter().any(|o| o.skeleton == sk)
 }
 

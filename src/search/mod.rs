@@ -116,6 +116,8 @@ const BOUND_SLACK: f32 = 1e-4;
 pub const EXPANSION_CACHE: usize = 200_000;
 /// Decoded list names a searcher keeps (then starts afresh).
 pub const NAME_CACHE: usize = 50_000;
+/// Parsed entity records a searcher keeps (then starts afresh).
+pub const RECORD_CACHE: usize = 4096;
 /// Hard cap of candidate names scored per query.
 pub const MAX_CANDIDATES: usize = 5000;
 /// Weak aliases count this share of their score.
@@ -585,6 +587,10 @@ pub struct Searcher<'i> {
     /// Decoded tokens of list names scored before (names recur across
     /// queries through their common tokens).
     names: FastMap<u32, Arc<Vec<Token>>>,
+    /// Parsed records of entities near the threshold before (a JSON parse
+    /// costs ~45k instructions; the same entities come up again and again
+    /// for common names).
+    records: FastMap<u32, Arc<Entity>>,
     /// Whether token expansions are cached across queries.
     token_cache: bool,
     pub stats: Stats,
@@ -678,6 +684,7 @@ impl<'i> Searcher<'i> {
             walk: Walk::default(),
             patronymics: std::cell::RefCell::new(Vec::new()),
             names: FastMap::default(),
+            records: FastMap::default(),
             token_cache: true,
             stats: Stats::default(),
         }
@@ -1280,7 +1287,17 @@ impl<'i> Searcher<'i> {
             if opts.threshold <= 0.0 && hits.len() >= opts.max_hits * 4 {
                 break;
             }
-            let record = idx.entity_record(&er)?;
+            let record = match self.records.get(&ent) {
+                Some(r) => r.clone(),
+                None => {
+                    if self.records.len() >= RECORD_CACHE {
+                        self.records.clear();
+                    }
+                    let r = Arc::new(idx.entity_record(&er)?);
+                    self.records.insert(ent, r.clone());
+                    r
+                }
+            };
             let mut score = name_score;
             let mut adjustments = Vec::new();
             if let Some(v) = id_hit {

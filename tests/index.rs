@@ -51,6 +51,12 @@ fn a_built_index_gives_back_every_entity_and_name() {
         assert_eq!(r.list_id, e.list_id);
         assert_eq!(Index::content_hash_hex(&r), e.content_hash());
         assert_eq!(&idx.entity_record(&r).unwrap(), *e);
+        // What a hit reads, parsed on its own, is the record's.
+        let facts = idx.hit_facts(&r).unwrap();
+        assert_eq!(facts.primary_name, e.primary_name());
+        assert_eq!(facts.dobs, e.dobs);
+        assert_eq!(facts.countries, e.countries);
+        assert_eq!(facts.links, e.links);
         assert_eq!(r.n_names as usize, e.names.len());
         for (k, n) in e.names.iter().enumerate() {
             let nr = idx.name(r.first_name + k as u32).unwrap();

@@ -609,6 +609,17 @@ impl Index {
 
     /// The canonical record of an entity, as read from its list.
     pub fn entity_record(&self, e: &EntityRef<'_>) -> Result<Entity> {
+        self.parse_record(e)
+    }
+
+    /// What a hit reads of an entity's record ([`HitFacts`]), without
+    /// building the rest of it.
+    pub fn hit_facts(&self, e: &EntityRef<'_>) -> Result<crate::model::HitFacts> {
+        self.parse_record(e)
+    }
+
+    /// An entity's stored record parsed as `T`.
+    fn parse_record<T: serde::de::DeserializeOwned>(&self, e: &EntityRef<'_>) -> Result<T> {
         let b = self
             .records
             .bytes()

@@ -86,7 +86,7 @@ use crate::error::Result;
 use crate::index::build::deletion_budget;
 use crate::index::format::{key, normalize_id, vowel_swap_keys};
 use crate::index::{Index, TokenRef};
-use crate::model::{DateOfBirth, Entity, Kind, NameStrength, PartialDate};
+use crate::model::{DateOfBirth, HitFacts, Kind, NameStrength, PartialDate};
 use crate::score::{
     compare_tokens, edit_budget, is_patronymic_bytes, similarity, Pair, TokenView, PATRONYMIC_COST,
     UNMATCHED_LISTED_COST,
@@ -590,7 +590,7 @@ pub struct Searcher<'i> {
     /// Parsed records of entities near the threshold before (a JSON parse
     /// costs ~45k instructions; the same entities come up again and again
     /// for common names).
-    records: FastMap<u32, Arc<Entity>>,
+    records: FastMap<u32, Arc<HitFacts>>,
     /// Whether token expansions are cached across queries.
     token_cache: bool,
     pub stats: Stats,
@@ -623,7 +623,7 @@ fn dob_agrees(q: &PartialDate, d: &DateOfBirth) -> Option<bool> {
     Some(part(q.month, from.month) && part(q.day, from.day))
 }
 
-fn country_matches(q: &str, e: &Entity) -> Option<bool> {
+fn country_matches(q: &str, e: &HitFacts) -> Option<bool> {
     if e.countries.is_empty() {
         return None;
     }
@@ -1293,7 +1293,7 @@ impl<'i> Searcher<'i> {
                     if self.records.len() >= RECORD_CACHE {
                         self.records.clear();
                     }
-                    let r = Arc::new(idx.entity_record(&er)?);
+                    let r = Arc::new(idx.hit_facts(&er)?);
                     self.records.insert(ent, r.clone());
                     r
                 }
@@ -1368,7 +1368,7 @@ impl<'i> Searcher<'i> {
                 list: er.list_id.to_string(),
                 kind: er.kind,
                 matched_name: nr.text.to_string(),
-                primary_name: record.primary_name().to_string(),
+                primary_name: record.primary_name.clone(),
                 alias: nr.strength,
                 entity_hash: Index::content_hash_hex(&er),
                 linked: record.links.iter().map(|l| l.entity_id.clone()).collect(),

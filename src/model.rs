@@ -349,7 +349,10 @@ fn first_full_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::
             f.write_str("a list of names")
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<String, A::Error> {
-            let first = seq.next_element::<Full>()?.map(|n| n.full).unwrap_or_default();
+            let first = seq
+                .next_element::<Full>()?
+                .map(|n| n.full)
+                .unwrap_or_default();
             while seq.next_element::<IgnoredAny>()?.is_some() {}
             Ok(first)
         }

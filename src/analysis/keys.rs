@@ -140,11 +140,9 @@ pub fn phonetic(word: &str) -> String {
         return DM.double_metaphone(word).primary();
     }
     // FNV-1a over the bytes picks the slot.
-    let h = word
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-        });
+    let h = word.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
     let slot = (h as usize) & (PHONETIC_MEMO - 1);
     MEMO.with(|m| {
         let mut m = m.borrow_mut();

@@ -117,6 +117,8 @@ fn strips_marks(base: char) -> bool {
 /// Canonical punctuation and spacing on case-folded, mark-free text.
 fn punctuate(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
+    // One buffer for every word piece (this runs for every query).
+    let mut word = String::new();
     for raw_word in s.split(|c: char| c.is_whitespace() || is_separator(c)) {
         if raw_word.is_empty() {
             continue;
@@ -126,7 +128,7 @@ fn punctuate(s: &str) -> String {
             continue;
         }
         for piece in raw_word.split('.') {
-            let mut word = String::with_capacity(piece.len());
+            word.clear();
             for c in piece.chars() {
                 if c.is_alphanumeric() || (is_combining_mark(c) && !word.is_empty()) {
                     // Marks kept on their letter (Cyrillic й, Thai and Indic

@@ -81,7 +81,7 @@ mod cache;
 mod osa;
 pub use cache::ExpansionCache;
 
-use crate::analysis::{analyze, Role, Token};
+use crate::analysis::{analyze_deferred, Role, Token};
 use crate::error::Result;
 use crate::index::build::deletion_budget;
 use crate::index::format::{key, normalize_id, vowel_swap_keys};
@@ -831,6 +831,19 @@ impl<'i> Searcher<'i> {
                 Ok(())
             })?;
         }
+        // The token's phonetic code, computed here when the analysis left
+        // it for later (`analyze_deferred`).
+        let code;
+        let phonetic: &str = if t.phonetic.is_empty() {
+            code = crate::analysis::keys::phonetic(&t.text);
+            &code
+        } else {
+            &t.phonetic
+        };
+        let view = TokenView {
+            phonetic,
+            ..TokenView::of(t)
+        };
         if t.role != Role::LegalForm {
             let sk = t.skeleton.as_bytes();
             if sk.len() >= 3 || (t.transliterated && sk.len() == 2) {
@@ -851,8 +864,8 @@ impl<'i> Searcher<'i> {
                     }
                 }
             }
-            if t.phonetic.len() >= 3 && t.text.len() >= 4 {
-                for tid in idx.key_list(key::PHONETIC, t.phonetic.as_bytes())?.iter() {
+            if phonetic.len() >= 3 && t.text.len() >= 4 {
+                for tid in idx.key_list(key::PHONETIC, phonetic.as_bytes())?.iter() {
                     offer(&mut out, tid, false);
                 }
             }
@@ -875,7 +888,7 @@ impl<'i> Searcher<'i> {
                     phonetic,
                     transliterated: true,
                 };
-                similarity(TokenView::of(t), lt).map(|x| x.0).unwrap_or(0.0)
+                similarity(view, lt).map(|x| x.0).unwrap_or(0.0)
             };
             // A term no more alike than the unretrieved bound adds nothing.
             if sim > unretrieved {
@@ -934,7 +947,8 @@ impl<'i> Searcher<'i> {
     /// Screens one query (see the module docs).
     pub fn screen(&mut self, q: &Query, opts: &Options) -> Result<Vec<Hit>> {
         self.stats = Stats::default();
-        let a = analyze(&q.name);
+        // Phonetic codes wait until a token is expanded or a name scored.
+        let mut a = analyze_deferred(&q.name);
         // One handle for the whole query (for a shared index, one reference
         // count update per query, not per lookup).
         let handle = self.index.clone();
@@ -1237,6 +1251,9 @@ impl<'i> Searcher<'i> {
         }
         self.stats.scored = scored.len();
         // Score names; best per entity.
+        if !scored.is_empty() {
+            a.fill_phonetics();
+        }
         let mut best: FastMap<u32, (f32, u32, crate::score::Comparison)> = FastMap::default();
         for (_, nid) in scored {
             let nr = idx.name(nid)?;

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 pub use build::{build, BuildReport};
 pub use manifest::Manifest;
-pub use reader::{EntityRef, Index, NameRef, TokenRef, U32List};
+pub use reader::{EntityRef, Index, NameRef, PostingsRef, TokenRef, U32List};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::hex;

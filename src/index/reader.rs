@@ -359,8 +359,21 @@ impl Index {
 
     /// A term's text as bytes (no UTF-8 check: for byte-level tests).
     pub fn term_bytes(&self, id: u32) -> Result<&[u8]> {
+        self.term_field(id, 0)
+    }
+
+    /// A term's skeleton as bytes (no UTF-8 check: for comparisons).
+    pub fn term_skeleton_bytes(&self, id: u32) -> Result<&[u8]> {
+        self.term_field(id, 8)
+    }
+
+    /// The bytes of the string a term record references at `at`.
+    fn term_field(&self, id: u32, at: usize) -> Result<&[u8]> {
         let r = self.rec(section::TERMS, format::TERM_SIZE, id)?;
-        let (off, len) = (le::u32_at(r, 0).unwrap_or(0), le::u32_at(r, 4).unwrap_or(0));
+        let (off, len) = (
+            le::u32_at(r, at).unwrap_or(0),
+            le::u32_at(r, at + 4).unwrap_or(0),
+        );
         self.sec(section::STRINGS)
             .get(off as usize..off as usize + len as usize)
             .ok_or_else(|| corrupt(format::TABLES_FILE, "a string reference is out of bounds"))
@@ -368,10 +381,23 @@ impl Index {
 
     /// The names carrying a term (sorted name ids).
     pub fn postings(&self, term: u32) -> Result<U32List<'_>> {
+        self.postings_at(self.postings_ref(term)?)
+    }
+
+    /// Where a term's postings lie, to read them later with
+    /// [`postings_at`](Index::postings_at) without the term's record (the
+    /// matcher keeps these with its cached token expansions).
+    pub fn postings_ref(&self, term: u32) -> Result<PostingsRef> {
         let r = self.rec(section::TERMS, format::TERM_SIZE, term)?;
-        let off = le::u32_at(r, 24).unwrap_or(0);
-        let len = le::u32_at(r, 28).unwrap_or(0);
-        self.u32_list(section::POSTINGS, off, len)
+        Ok(PostingsRef {
+            off: le::u32_at(r, 24).unwrap_or(0),
+            len: le::u32_at(r, 28).unwrap_or(0),
+        })
+    }
+
+    /// The postings a [`PostingsRef`] of this index points at.
+    pub fn postings_at(&self, r: PostingsRef) -> Result<U32List<'_>> {
+        self.u32_list(section::POSTINGS, r.off, r.len)
     }
 
     fn u32_list(&self, k: u32, off: u32, len: u32) -> Result<U32List<'_>> {
@@ -709,6 +735,25 @@ impl<D: AsRef<[u8]>> Walk<'_, D> {
             }
         }
         self.go(index, node, out, at + 1, left, kept + 1, true, f)
+    }
+}
+
+/// Where a term's postings lie ([`Index::postings_ref`]); meaningful only
+/// for the index that gave it (read bounds-checked all the same).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PostingsRef {
+    off: u32,
+    len: u32,
+}
+
+impl PostingsRef {
+    /// The number of names.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
     }
 }
 

@@ -85,7 +85,7 @@ use crate::analysis::{analyze_deferred, Role, Token};
 use crate::error::Result;
 use crate::index::build::deletion_budget;
 use crate::index::format::{key, normalize_id, vowel_swap_keys};
-use crate::index::{Index, TokenRef};
+use crate::index::{Index, PostingsRef, TokenRef};
 use crate::model::{DateOfBirth, HitFacts, Kind, NameStrength, PartialDate};
 use crate::score::{
     compare_tokens, edit_budget, is_patronymic_bytes, similarity, Pair, TokenView, PATRONYMIC_COST,
@@ -228,6 +228,9 @@ struct Reach {
     tid: u32,
     sim: f32,
     listed: f32,
+    /// Where the term's postings lie (the walk reads them without the
+    /// term's record).
+    postings: PostingsRef,
 }
 
 /// What a query token reaches in the index, cached per searcher.
@@ -238,9 +241,9 @@ struct Expansion {
     glued: Vec<u32>,
     /// Total postings of the reached terms.
     postings: usize,
-    /// Reaches as (contribution, term id), best first, for `ranked_for`
-    /// (threshold, token weight).
-    ranked: Vec<(f32, u32)>,
+    /// Reaches as (contribution, term id, postings), best first, for
+    /// `ranked_for` (threshold, token weight).
+    ranked: Vec<(f32, u32, PostingsRef)>,
     ranked_for: (f32, f32),
 }
 
@@ -436,11 +439,13 @@ fn unretrieved(t: &Token) -> f32 {
 /// relies on a name's first reach by a token being its best).
 fn rank(e: &mut Expansion, thr: f32, w: f32) {
     e.ranked.clear();
-    e.ranked.extend(
-        e.reaches
-            .iter()
-            .map(|r| (r.sim * w + r.listed * (r.sim - thr).max(0.0), r.tid)),
-    );
+    e.ranked.extend(e.reaches.iter().map(|r| {
+        (
+            r.sim * w + r.listed * (r.sim - thr).max(0.0),
+            r.tid,
+            r.postings,
+        )
+    }));
     e.ranked
         .sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
     e.ranked_for = (thr, w);
@@ -897,6 +902,7 @@ impl<'i> Searcher<'i> {
                     tid,
                     sim,
                     listed: w.max(MAX_ROLE_WEIGHT),
+                    postings: idx.postings_ref(tid)?,
                 });
             }
         }
@@ -913,10 +919,7 @@ impl<'i> Searcher<'i> {
                 );
             }
         }
-        let mut postings = 0;
-        for r in &v {
-            postings += idx.postings(r.tid)?.len();
-        }
+        let postings = v.iter().map(|r| r.postings.len()).sum();
         let mut e = Expansion {
             reaches: v,
             glued,
@@ -1166,14 +1169,14 @@ impl<'i> Searcher<'i> {
                 skipped |= bit;
                 continue;
             }
-            for &(c, tid) in &p.exp.ranked {
+            for &(c, _, at) in &p.exp.ranked {
                 let g = c.max(p.missed) - p.missed;
                 // A name this reach finds first can gain no more than `g`
                 // from this token and every later token's best: reaches
                 // come best first, so once that is short of the threshold
                 // the rest of the token's reaches only mark names.
                 let add = may_add && (!prune || rest - p.matched + p.missed + g >= need_full);
-                let list = idx.postings(tid)?;
+                let list = idx.postings_at(at)?;
                 self.stats.walked += list.len();
                 walk.reach_all(list.iter(), bit, g, add);
             }
@@ -1450,7 +1453,7 @@ impl<'i> Searcher<'i> {
                     part |= p.parts.contains(&Some(tid));
                 }
                 if p.skeleton.len() >= 5 && !skeleton {
-                    skeleton = idx.term(t.term)?.1 == p.skeleton;
+                    skeleton = idx.term_skeleton_bytes(t.term)? == p.skeleton.as_bytes();
                 }
             }
             if concat || (skeleton && !part) {

@@ -221,6 +221,12 @@ fn analyze_with(name: &str, phonetic: bool) -> Analysis {
 /// Romanises one folded word into `raw` tokens (a word may give several),
 /// each with its alternative spellings.
 fn push_word(raw: &mut Vec<(String, Vec<String>, bool)>, word: &str) {
+    if word.is_ascii() && !word.contains(' ') {
+        // What romanisation gives an ASCII word: itself, alone (the common
+        // case, without its allocations).
+        raw.push((word.to_string(), Vec::new(), false));
+        return;
+    }
     let spellings = romanize_word(word);
     let transliterated = !word.is_ascii();
     let Some(primary) = spellings.first() else {

@@ -1417,23 +1417,33 @@ impl<'i> Searcher<'i> {
     /// The names with a token that the two query tokens glued may be
     /// (the glued spelling, or its skeleton of 5 letters or more). Not
     /// memoised: first and last names rarely repeat as a pair.
-    fn glued_pair(&self, x: &str, y: &str) -> Result<Arc<[u32]>> {
-        let glued = format!("{x}{y}");
+    fn glued_pair(&self, x: &str, y: &str) -> Result<Vec<u32>> {
         let idx: &Index = &self.index;
         let probe = idx.probe();
         let mut names: Vec<u32> = Vec::new();
-        if probe.may_be_term(glued.as_bytes()) {
-            if let Some(tid) = idx.term_id(&glued) {
+        // The glued spelling is looked up only when the probe may hold it
+        // (most pairs glue to nothing: no allocation for them).
+        let mut glued = [0u8; 64];
+        let n = x.len() + y.len();
+        let may_be_term = if n <= glued.len() {
+            glued[..x.len()].copy_from_slice(x.as_bytes());
+            glued[x.len()..n].copy_from_slice(y.as_bytes());
+            probe.may_be_term(&glued[..n])
+        } else {
+            true
+        };
+        if may_be_term {
+            if let Some(tid) = idx.term_id(&format!("{x}{y}")) {
                 names.extend(idx.postings(tid)?.iter());
             }
         }
-        let sk = crate::analysis::keys::skeleton(&glued);
+        let sk = crate::analysis::keys::skeleton_of(&[x, y]);
         if sk.len() >= 5 && probe.may_be_skeleton(sk.as_bytes()) {
             for tid in idx.key_list(key::SKELETON, sk.as_bytes())?.iter() {
                 names.extend(idx.postings(tid)?.iter());
             }
         }
-        Ok(names.into())
+        Ok(names)
     }
 
     /// The glue pairs the scorer may glue against name `nid` (the rule of

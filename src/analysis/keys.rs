@@ -24,38 +24,63 @@ pub fn skeleton(word: &str) -> String {
 /// The [`skeleton`] of the concatenation of `parts`, without building it
 /// (the scorer asks for the skeleton of two glued tokens on every pair).
 pub fn skeleton_of(parts: &[&str]) -> String {
-    // The letters and digits, on the stack for every real name token.
-    let mut stack = [0u8; 64];
-    let mut heap = Vec::new();
-    let total: usize = parts.iter().map(|p| p.len()).sum();
-    let b: &[u8] = if total <= stack.len() {
-        let mut n = 0;
-        for c in parts.iter().flat_map(|p| p.bytes()) {
-            if c.is_ascii_alphanumeric() {
-                stack[n] = c;
-                n += 1;
+    with_letters(parts, |b| {
+        let mut out = String::with_capacity(b.len());
+        walk_skeleton(b, |step| {
+            // Only ASCII letters and digits are pushed: valid UTF-8.
+            if let Step::Keep(k) = step {
+                if out.as_bytes().last() != Some(&k) {
+                    out.push(char::from(k));
+                }
             }
+        });
+        out
+    })
+}
+
+/// Calls `f` with the ASCII letters and digits of `parts` concatenated
+/// (on the stack for every real name token).
+fn with_letters<T>(parts: &[&str], f: impl FnOnce(&[u8]) -> T) -> T {
+    let mut stack = [0u8; 64];
+    let total: usize = parts.iter().map(|p| p.len()).sum();
+    let letters = parts
+        .iter()
+        .flat_map(|p| p.bytes())
+        .filter(|c| c.is_ascii_alphanumeric());
+    if total <= stack.len() {
+        let mut n = 0;
+        for c in letters {
+            stack[n] = c;
+            n += 1;
         }
-        &stack[..n]
+        f(&stack[..n])
     } else {
-        heap.extend(
-            parts
-                .iter()
-                .flat_map(|p| p.bytes())
-                .filter(|c| c.is_ascii_alphanumeric()),
-        );
-        &heap
-    };
-    let mut out = String::with_capacity(b.len());
-    // Only ASCII letters and digits are pushed: `out` is valid UTF-8.
-    let last = |out: &String| out.as_bytes().last().copied();
+        f(&letters.collect::<Vec<u8>>())
+    }
+}
+
+/// One step of the skeleton's walk over a word's letters and digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// A consonant class; the skeleton writes it unless it repeats the
+    /// class written last.
+    Keep(u8),
+    /// A letter the skeleton drops: a vowel, or y/w inside a word.
+    Drop(u8),
+}
+
+/// Walks `b` (ASCII letters and digits) as the skeleton classes it (see
+/// the module docs): every rule of [`skeleton`] lives here.
+pub(crate) fn walk_skeleton(b: &[u8], mut f: impl FnMut(Step)) {
+    // Whether a consonant class was given yet.
+    let mut kept = false;
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
         let next = b.get(i + 1).copied().unwrap_or(0);
         let (class, used): (Option<u8>, usize) = match (c, next) {
             (b'p', b'h') => (Some(b'f'), 2),
-            (b'k', b'h') | (b'c', b'h') if i + 2 < b.len() || out.is_empty() => {
+            (b'k', b'h') | (b'c', b'h') if i + 2 < b.len() || !kept => {
                 // kh, ch: the Russian/Arabic kh and the Germanic ch -> h class;
                 // Chinese/English initial ch (Chol, Chen) keeps its own class.
                 if c == b'c' {
@@ -81,7 +106,7 @@ pub fn skeleton_of(parts: &[&str]) -> String {
             (b't', b'z') if i == 0 || i + 2 == b.len() => (Some(b'c'), 2),
             (b'c', b'k') => (Some(b'k'), 2),
             (b'a' | b'e' | b'i' | b'o' | b'u', _) => (None, 1),
-            (b'y' | b'w', _) if !out.is_empty() || i == 0 => {
+            (b'y' | b'w', _) if kept || i == 0 => {
                 // y/w are semivowels: dropped inside words; initial w is v.
                 if c == b'w'
                     && i == 0
@@ -96,22 +121,23 @@ pub fn skeleton_of(parts: &[&str]) -> String {
             (b'w', _) => (Some(b'v'), 1),
             (b'c', _) | (b'q', _) => (Some(b'k'), 1),
             (b'x', _) => {
-                if last(&out) != Some(b'k') {
-                    out.push('k');
-                }
+                // ks
+                f(Step::Keep(b'k'));
+                kept = true;
                 (Some(b's'), 1)
             }
             (b'z', _) => (Some(b's'), 1),
             _ => (Some(c), 1),
         };
-        if let Some(k) = class {
-            if last(&out) != Some(k) {
-                out.push(char::from(k));
+        match class {
+            Some(k) => {
+                f(Step::Keep(k));
+                kept = true;
             }
+            None => f(Step::Drop(c)),
         }
         i += used;
     }
-    out
 }
 
 static DM: LazyLock<DoubleMetaphone> = LazyLock::new(|| DoubleMetaphone::new(Some(6)));

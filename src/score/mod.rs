@@ -22,7 +22,9 @@
 //!    letters, 2 beyond — a third edit in a long token met different names
 //!    more often than typos: Abdulrahman/Abdulrazak; transpositions count
 //!    once) scores
-//!    `1 − 0.6·d/len`; equal Double Metaphone code 0.85; an initial against
+//!    `1 − 0.6·d/len`; equal Double Metaphone code 0.85 where a side was
+//!    transliterated, 0.75 between two Latin spellings (the code drops
+//!    vowels and merges voicing: Williams/ALMAZ); an initial against
 //!    a word starting with it 0.5 (weak, by design); legal forms only meet
 //!    their own canonical form.
 //! 3. **Alignment**: each query token pairs with at most one listed token,
@@ -60,6 +62,9 @@ pub const UNINFORMATIVE_CAP: f32 = 0.6;
 pub const ONE_FUZZY_CAP: f32 = 0.8;
 /// A single matched name token lighter than this is "common".
 pub const COMMON_WEIGHT: f32 = 0.7;
+/// Similarity of two Latin spellings that meet only on their Double
+/// Metaphone code.
+pub const LATIN_PHONETIC_SIMILARITY: f32 = 0.75;
 /// Cost factor of an unmatched listed token (an unmatched query token costs 1).
 pub const UNMATCHED_LISTED_COST: f32 = 0.5;
 
@@ -457,7 +462,16 @@ pub fn similarity(q: TokenView<'_>, l: TokenView<'_>) -> Option<(f32, How)> {
         }
     }
     if q.phonetic.len() >= 3 && q.phonetic == l.phonetic && q.text.len() >= 4 {
-        offer(0.85, How::Phonetic);
+        // Between two Latin spellings an equal Double Metaphone code alone
+        // is weak evidence (it drops vowels and merges voicing:
+        // Williams/ALMAZ, Bryan/PURHIN): it may support a match, not make
+        // one. Across scripts it is how romanisations meet.
+        let s = if q.transliterated || l.transliterated {
+            0.85
+        } else {
+            LATIN_PHONETIC_SIMILARITY
+        };
+        offer(s, How::Phonetic);
     }
     best
 }
@@ -820,6 +834,20 @@ mod tests {
         assert!(s("GAZPRON", "GAZPROM") > 0.85);
         // A typo in one of two tokens, the other paired: not capped.
         assert!(s("Vladimir Puttin", "Vladimir Putin") > 0.85);
+    }
+
+    #[test]
+    fn latin_spellings_meeting_only_phonetically_do_not_match() {
+        // Double Metaphone drops vowels and merges voicing.
+        assert!(s("Anita Williams", "Almaz-Antey") < 0.8);
+        assert!(s("Iluminada Carbaugh", "ELEMENT GROUP") < 0.85);
+        assert!(s("Carlos Abbott", "CARLOS, Abdi") < 0.85);
+        // Across scripts it is still how romanisations meet.
+        let x = c("Williams", "Almaz");
+        assert!(x
+            .pairs
+            .iter()
+            .all(|p| p.similarity <= super::LATIN_PHONETIC_SIMILARITY));
     }
 
     #[test]

@@ -29,7 +29,7 @@ use serde::Serialize;
 
 use crate::normalize::{
     text::fold,
-    translit::{has_arabic_article, romanize_word, sun_letter},
+    translit::{has_arabic_article, romanize_word, sun_letter, writes_no_short_vowels},
 };
 
 /// Version of the analysis rules, dictionaries and weight table. Any change
@@ -77,6 +77,11 @@ pub struct Token {
     /// The token was transliterated from a non-Latin script.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub transliterated: bool,
+    /// The token was transliterated from a script that writes no short
+    /// vowels (Arabic, Persian, Hebrew): a vowel-less romanisation (`mhmd`)
+    /// that meets Latin spellings on its consonants.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub abjad: bool,
 }
 
 impl Token {
@@ -107,7 +112,8 @@ pub fn analyze(name: &str) -> Analysis {
     let folded = fold(name);
     // Romanise word by word; a word may become several (Han, Hangul, the
     // Arabic article), each with its alternative spellings.
-    let mut raw: Vec<(String, Vec<String>, bool)> = Vec::new();
+    // Per token: (transliterated, from an abjad).
+    let mut raw: Vec<(String, Vec<String>, (bool, bool))> = Vec::new();
     let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
     let mut k = 0;
     while k < words.len() {
@@ -121,7 +127,7 @@ pub fn analyze(name: &str) -> Analysis {
         if word == "عبد" && k < words.len() {
             let next = words[k];
             if next == "الله" {
-                raw.push(("abdullah".into(), vec!["abdallah".into()], true));
+                raw.push(("abdullah".into(), vec!["abdallah".into()], (true, true)));
                 k += 1;
                 continue;
             }
@@ -130,7 +136,7 @@ pub fn analyze(name: &str) -> Analysis {
                 if let Some(s) = next.chars().nth(2).and_then(sun_letter) {
                     alts.push(format!("abdu{s}"));
                 }
-                raw.push(("abdul".into(), alts, true));
+                raw.push(("abdul".into(), alts, (true, true)));
                 let rest: String = next.chars().skip(2).collect();
                 push_word(&mut raw, &rest);
                 k += 1;
@@ -159,7 +165,7 @@ pub fn analyze(name: &str) -> Analysis {
                     }
                 }
                 let text = all.remove(0);
-                raw.push((text, all, true));
+                raw.push((text, all, (true, writes_no_short_vowels(word))));
                 k += 1;
                 continue;
             }
@@ -169,7 +175,7 @@ pub fn analyze(name: &str) -> Analysis {
     let tagged = parts::tag(raw);
     let tokens = tagged
         .into_iter()
-        .map(|(text, alts, role, transliterated)| {
+        .map(|(text, alts, role, (transliterated, abjad))| {
             let skeleton = keys::skeleton(&text);
             let phonetic = keys::phonetic(&text);
             let weight = weights::token_weight(&text, role);
@@ -181,6 +187,7 @@ pub fn analyze(name: &str) -> Analysis {
                 phonetic,
                 weight,
                 transliterated,
+                abjad,
             }
         })
         .collect();
@@ -192,9 +199,9 @@ pub fn analyze(name: &str) -> Analysis {
 
 /// Romanises one folded word into `raw` tokens (a word may give several),
 /// each with its alternative spellings.
-fn push_word(raw: &mut Vec<(String, Vec<String>, bool)>, word: &str) {
+fn push_word(raw: &mut Vec<(String, Vec<String>, (bool, bool))>, word: &str) {
     let spellings = romanize_word(word);
-    let transliterated = !word.is_ascii();
+    let flags = (!word.is_ascii(), writes_no_short_vowels(word));
     let Some(primary) = spellings.first() else {
         return;
     };
@@ -207,7 +214,7 @@ fn push_word(raw: &mut Vec<(String, Vec<String>, bool)>, word: &str) {
                 alts.push(ow[i].to_string());
             }
         }
-        raw.push((pw.to_string(), alts, transliterated));
+        raw.push((pw.to_string(), alts, flags));
     }
 }
 

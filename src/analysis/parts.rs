@@ -68,9 +68,9 @@ pub fn is_particle(w: &str) -> bool {
     DICT.particles.contains(w)
 }
 
-/// Tags romanised words: `(text, alts, transliterated)` in, `(text, alts,
-/// role, transliterated)` out.
-pub fn tag(raw: Vec<(String, Vec<String>, bool)>) -> Vec<(String, Vec<String>, Role, bool)> {
+/// Tags romanised words: `(text, alts, script flags)` in, `(text, alts,
+/// role, script flags)` out.
+pub fn tag<T>(raw: Vec<(String, Vec<String>, T)>) -> Vec<(String, Vec<String>, Role, T)> {
     let d = &*DICT;
     let n = raw.len();
     let texts: Vec<&str> = raw.iter().map(|r| r.0.as_str()).collect();

@@ -350,6 +350,7 @@ pub struct TokenView<'a> {
     pub skeleton: &'a str,
     pub phonetic: &'a str,
     pub transliterated: bool,
+    pub abjad: bool,
 }
 
 impl<'a> TokenView<'a> {
@@ -362,6 +363,7 @@ impl<'a> TokenView<'a> {
             skeleton: &t.skeleton,
             phonetic: &t.phonetic,
             transliterated: t.transliterated,
+            abjad: t.abjad,
         }
     }
 

@@ -561,7 +561,11 @@ fn token_key(t: &Token, k: &mut String) {
     k.clear();
     k.push_str(&t.text);
     k.push(char::from(b'0' + t.role as u8));
-    k.push(if t.transliterated { 't' } else { 'l' });
+    k.push(match (t.transliterated, t.abjad) {
+        (_, true) => 'a',
+        (true, false) => 't',
+        (false, false) => 'l',
+    });
     for a in &t.alts {
         k.push('\u{1}');
         k.push_str(a);
@@ -867,6 +871,7 @@ impl<'i> Searcher<'i> {
                     skeleton,
                     phonetic,
                     transliterated: true,
+                    abjad: true,
                 };
                 similarity(TokenView::of(t), lt).map(|x| x.0).unwrap_or(0.0)
             };

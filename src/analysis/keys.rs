@@ -85,6 +85,105 @@ pub fn skeleton(word: &str) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// The vowels written between the consonants of a folded Latin word, slot
+/// by slot along its [`skeleton`]: slot 0 holds the letters before the
+/// first skeleton consonant, slot k those after the k-th (a, e, i, o, u and
+/// the semivowels y, w the skeleton drops). Calls `f(slot, letter)` for
+/// each such letter, in order; returns the number of skeleton consonants.
+pub fn for_each_vowel_slot(word: &str, mut f: impl FnMut(usize, u8)) -> usize {
+    let b: Vec<u8> = word.bytes().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let mut last: u8 = 0;
+    let mut n = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let next = b.get(i + 1).copied().unwrap_or(0);
+        // The same classes as `skeleton` (kept in step with it).
+        let (class, used): (Option<u8>, usize) = match (c, next) {
+            (b'p', b'h') => (Some(b'f'), 2),
+            (b'k', b'h') | (b'c', b'h') if i + 2 < b.len() || n == 0 => {
+                if c == b'c' {
+                    (Some(b'C'), 2)
+                } else {
+                    (Some(b'h'), 2)
+                }
+            }
+            (b'c', b'h') => (Some(b'C'), 2),
+            (b'k', b'h') => (Some(b'h'), 2),
+            (b's', b'h') => (Some(b'S'), 2),
+            (b'z', b'h') => (Some(b'Z'), 2),
+            (b'g', b'h') => (Some(b'g'), 2),
+            (b't', b'h') => (Some(b't'), 2),
+            (b'd', b'h') => (Some(b'd'), 2),
+            (b'd', b'j') => (Some(b'j'), 2),
+            (b'd', b'z') if b.get(i + 2) == Some(&b'h') => (Some(b'j'), 3),
+            (b't', b's') => (Some(b'c'), 2),
+            (b't', b'z') if i == 0 || i + 2 == b.len() => (Some(b'c'), 2),
+            (b'c', b'k') => (Some(b'k'), 2),
+            (b'a' | b'e' | b'i' | b'o' | b'u', _) => (None, 1),
+            (b'y' | b'w', _) if n > 0 || i == 0 => {
+                if c == b'w'
+                    && i == 0
+                    && next != 0
+                    && !matches!(next, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
+                {
+                    (Some(b'v'), 1)
+                } else {
+                    (None, 1)
+                }
+            }
+            (b'w', _) => (Some(b'v'), 1),
+            (b'c', _) | (b'q', _) => (Some(b'k'), 1),
+            (b'x', _) => {
+                if last != b'k' {
+                    last = b'k';
+                    n += 1;
+                }
+                (Some(b's'), 1)
+            }
+            (b'z', _) => (Some(b's'), 1),
+            _ => (Some(c), 1),
+        };
+        match class {
+            Some(k) => {
+                if last != k {
+                    last = k;
+                    n += 1;
+                }
+            }
+            None => f(n, c),
+        }
+        i += used;
+    }
+    n
+}
+
+/// Whether a Latin spelling with the same skeleton as a vowel-less
+/// romanisation writes a vowel wherever the romanisation does (its long
+/// vowels, Arabic ا ي و; slot by slot along the skeleton, the onset
+/// aside): سعدي `sdi` is Saadi, not SAUD; سليماني `slimani` is Slimani,
+/// not SALMAN. A Latin spelling may write more vowels (the short ones),
+/// and other ones: lists romanise the same letter as a, e or o, and
+/// English names written in Arabic script use ي for Nate's a.
+pub fn long_vowels_written(vowelless: &str, latin: &str) -> bool {
+    let mut want: u64 = 0;
+    for_each_vowel_slot(vowelless, |k, _| {
+        if k > 0 && k < 64 {
+            want |= 1 << k;
+        }
+    });
+    if want == 0 {
+        return true;
+    }
+    let mut have: u64 = 0;
+    for_each_vowel_slot(latin, |k, _| {
+        if k < 64 {
+            have |= 1 << k;
+        }
+    });
+    want & !have == 0
+}
+
 static DM: LazyLock<DoubleMetaphone> = LazyLock::new(|| DoubleMetaphone::new(Some(6)));
 
 /// The Double Metaphone primary code of a folded Latin word.
@@ -126,6 +225,31 @@ mod tests {
                 assert_eq!(s(w), k, "{w} vs {}", g[0]);
             }
         }
+    }
+
+    #[test]
+    fn vowel_slots_follow_the_skeleton() {
+        let mut v = Vec::new();
+        let n = super::for_each_vowel_slot("mahmoud", |k, c| v.push((k, c as char)));
+        assert_eq!(n, 4);
+        assert_eq!(v, [(1, 'a'), (3, 'o'), (3, 'u')]);
+        // The same classes as the skeleton: `mhmd`.
+        assert_eq!(n, super::skeleton("mahmoud").len());
+    }
+
+    #[test]
+    fn long_vowels_of_a_vowelless_spelling_must_be_written() {
+        use super::long_vowels_written as a;
+        assert!(a("sdi", "saadi"));
+        assert!(!a("sdi", "saud"));
+        assert!(a("mhmud", "mahmoud"));
+        assert!(!a("mhmudi", "muhammad"));
+        assert!(a("hsin", "hussein"));
+        assert!(a("hsin", "husayn"));
+        assert!(!a("slimani", "salman"));
+        assert!(a("musa", "moussa"));
+        assert!(a("hsn", "hasan"));
+        assert!(a("mrtdi", "morteza"));
     }
 
     #[test]

@@ -108,7 +108,7 @@ use crate::index::format::{key, normalize_id, vowel_swap_keys};
 use crate::index::mmap::Mapped;
 use crate::index::Index;
 use crate::model::{Kind, PartialDate};
-use crate::score::{dl_distance, edit_budget, similarity, TokenView};
+use crate::score::{dl_distance, edit_budget, similarity_bound, TokenView};
 use crate::search::{Options, Query, Searcher};
 
 /// Version of this format. Bump on any change to the files above or to
@@ -1247,16 +1247,7 @@ impl Prober<'_> {
             transliterated: st.transliterated,
             abjad: st.abjad,
         };
-        let l = TokenView {
-            text,
-            alts: &[],
-            role: Role::Word,
-            skeleton: sk,
-            phonetic: ph,
-            transliterated: true,
-            abjad: true,
-        };
-        let sim = similarity(q, l).map(|x| x.0).unwrap_or(0.0);
+        let sim = similarity_bound(q, text, sk, ph);
         if sim > unretrieved {
             let c = contribution(sim);
             let b = self.best.entry(tok).or_insert(c);

@@ -14,17 +14,25 @@
 //!    skeleton drops initial vowels (Emerick/Meraki, Moore/Amari are
 //!    different names; Yevgeny/Evgeniy, Osama/Usama keep their onset) —
 //!    or 0.93 when a side was transliterated from another
-//!    script (vowel-less Arabic; two consonants suffice there) — for such
-//!    a pair the skeletons of every spelling count (Persian رضا `rza` /
-//!    Reza, three consonants or a transliterated query's two); a typo
+//!    script — for such a pair the skeletons of every spelling count
+//!    (Persian رضا `rza` / Reza, three consonants or a transliterated
+//!    query's two). Two consonants suffice fully only against a script
+//!    that writes no short vowels (Arabic, Persian, Hebrew: `mhmd`),
+//!    which alone may also differ in onset; there a Latin spelling must
+//!    write a vowel wherever the vowel-less one writes a long one (سعدي
+//!    `sdi` is Saadi, not SAUD). A script that writes its vowels (Hangul,
+//!    Han, Cyrillic, Indic, …) keeps the onset rule, and its two-consonant
+//!    matches score 0.88 (백 `paek` / BOK); a typo
 //!    within the edit budget for the length (none up to 3 letters, but a
 //!    3-letter vowel swap such as Fey/Fei scores 0.8; 1 edit up to 5
 //!    letters, 2 beyond — a third edit in a long token met different names
 //!    more often than typos: Abdulrahman/Abdulrazak; transpositions count
 //!    once) scores
 //!    `1 − 0.6·d/len`; equal Double Metaphone code 0.85 where a side was
-//!    transliterated, 0.75 between two Latin spellings (the code drops
-//!    vowels and merges voicing: Williams/ALMAZ); an initial against
+//!    transliterated or the skeletons agree and the spellings are a typo
+//!    apart too (Yusuf/Yousef), else 0.75
+//!    between two Latin spellings (the code drops vowels and merges
+//!    voicing: Williams/ALMAZ); an initial against
 //!    a word starting with it 0.5 (weak, by design); legal forms only meet
 //!    their own canonical form.
 //! 3. **Alignment**: each query token pairs with at most one listed token,
@@ -62,6 +70,12 @@ pub const UNINFORMATIVE_CAP: f32 = 0.6;
 pub const ONE_FUZZY_CAP: f32 = 0.8;
 /// A single matched name token lighter than this is "common".
 pub const COMMON_WEIGHT: f32 = 0.7;
+/// Similarity of two spellings with the same consonant skeleton where a
+/// side was romanised from another script.
+pub const TRANSLITERATED_SKELETON: f32 = 0.93;
+/// Similarity of a two-consonant skeleton match where a side was romanised
+/// from a script that writes its vowels (and no side from an abjad).
+pub const SHORT_SKELETON: f32 = 0.88;
 /// Similarity of two Latin spellings that meet only on their Double
 /// Metaphone code.
 pub const LATIN_PHONETIC_SIMILARITY: f32 = 0.75;
@@ -377,6 +391,31 @@ pub fn token_similarity(q: &Token, l: &Token) -> Option<(f32, How)> {
     similarity(TokenView::of(q), TokenView::of(l))
 }
 
+/// The most a query token can score against any list token spelled `text`
+/// (with that skeleton and phonetic code), whatever the list token's role,
+/// script and other spellings may be: the larger of its similarity to the
+/// spelling as a word romanised from an abjad (the loosest consonant
+/// rules) and as a word romanised from a script that writes its vowels
+/// (no long-vowel check). What the matcher prunes with.
+pub fn similarity_bound(q: TokenView<'_>, text: &str, skeleton: &str, phonetic: &str) -> f32 {
+    let mut l = TokenView {
+        text,
+        alts: &[],
+        role: Role::Word,
+        skeleton,
+        phonetic,
+        transliterated: true,
+        abjad: true,
+    };
+    let a = similarity(q, l).map_or(0.0, |x| x.0);
+    if q.abjad || a >= 1.0 {
+        // The long-vowel check reads only a Latin query against an abjad.
+        return a;
+    }
+    l.abjad = false;
+    a.max(similarity(q, l).map_or(0.0, |x| x.0))
+}
+
 /// [`token_similarity`] on borrowed views.
 pub fn similarity(q: TokenView<'_>, l: TokenView<'_>) -> Option<(f32, How)> {
     if q.role == Role::LegalForm || l.role == Role::LegalForm {
@@ -408,25 +447,56 @@ pub fn similarity(q: TokenView<'_>, l: TokenView<'_>) -> Option<(f32, How)> {
         return None;
     }
     let sk_len = q.skeleton.len();
-    // Between two Latin spellings a skeleton match needs the same onset
-    // (module docs). Not across scripts: Arabic writes a prothetic alef
-    // (استانکزی / Stanekzai) and assimilates the article (السعدي / Essaadi).
-    let onset_ok = q.transliterated || l.transliterated || same_onset(q.text, l.text);
-    if q.skeleton == l.skeleton && onset_ok {
-        if q.transliterated || l.transliterated {
-            // Romanised from another script (Arabic writes no short vowels):
-            // the skeleton is how the spellings are meant to meet.
-            if sk_len >= 2 {
-                offer(0.93, How::Skeleton);
+    // A side romanised from an abjad (vowel-less: محمد `mhmd`), or from a
+    // script that writes its vowels (Cyrillic, Greek, Hangul, Han, Indic…).
+    let vowelless = q.abjad || l.abjad;
+    let transliterated = q.transliterated || l.transliterated;
+    // A skeleton match needs the same onset (module docs), except against
+    // an abjad: Arabic writes a prothetic alef (استانکزی / Stanekzai) and
+    // assimilates the article (السعدي / Essaadi).
+    let onset_ok = vowelless || same_onset(q.text, l.text);
+    // A two-consonant skeleton: the vowel-less spelling of an abjad meets
+    // on it fully; a romanisation that writes its vowels and still differs
+    // in them (Hangul 백 `paek`/`baek` and BOK, Han 秀 `xiu`) only as a
+    // weak typo would.
+    let two = |query_side: bool| -> Option<f32> {
+        if !query_side {
+            None
+        } else if vowelless {
+            Some(TRANSLITERATED_SKELETON)
+        } else if transliterated {
+            Some(SHORT_SKELETON)
+        } else {
+            None
+        }
+    };
+    // Against a Latin spelling, the long vowels a vowel-less spelling
+    // writes must be written there too (سعدي `sdi` is Saadi, not SAUD).
+    let vowels_ok = |a: &str, b: &str| -> bool {
+        if q.abjad == l.abjad {
+            true
+        } else if q.abjad {
+            keys::long_vowels_written(a, b)
+        } else {
+            keys::long_vowels_written(b, a)
+        }
+    };
+    if q.skeleton == l.skeleton && onset_ok && vowels_ok(q.text, l.text) {
+        if transliterated {
+            // Romanised from another script: the skeleton is how the
+            // spellings are meant to meet.
+            if sk_len >= 3 {
+                offer(TRANSLITERATED_SKELETON, How::Skeleton);
+            } else if sk_len == 2 {
+                if let Some(x) = two(true) {
+                    offer(x, How::Skeleton);
+                }
             }
         } else if sk_len >= 3 {
             offer(0.9, How::Skeleton);
         }
     }
-    if onset_ok
-        && (q.transliterated || l.transliterated)
-        && (!q.alts.is_empty() || !l.alts.is_empty())
-    {
+    if onset_ok && transliterated && (!q.alts.is_empty() || !l.alts.is_empty()) {
         // Other romanisations (Reza/رضا `rda`~`rza`, Javad/جواد
         // `juad`~`jvad`) meet on their skeletons too: three consonants, or
         // two where the query was transliterated (the index keys each
@@ -434,15 +504,19 @@ pub fn similarity(q: TokenView<'_>, l: TokenView<'_>) -> Option<(f32, How)> {
         let qs: Vec<String> = q.alts.iter().map(|a| keys::skeleton(a)).collect();
         let ls: Vec<String> = l.alts.iter().map(|a| keys::skeleton(a)).collect();
         let q_all = std::iter::once(q.skeleton).chain(qs.iter().map(String::as_str));
-        'outer: for (i, a) in q_all.enumerate() {
+        'outer: for ((i, a), qa) in q_all.enumerate().zip(q.spellings()) {
             let l_all = std::iter::once(l.skeleton).chain(ls.iter().map(String::as_str));
-            for (j, b) in l_all.enumerate() {
-                if (i > 0 || j > 0)
-                    && a == b
-                    && (a.len() >= 3 || (a.len() == 2 && q.transliterated))
-                {
-                    offer(0.93, How::Skeleton);
-                    break 'outer;
+            for ((j, b), la) in l_all.enumerate().zip(l.spellings()) {
+                if (i > 0 || j > 0) && a == b && vowels_ok(qa, la) {
+                    let x = match a.len() {
+                        0 | 1 => None,
+                        2 => two(q.transliterated),
+                        _ => Some(TRANSLITERATED_SKELETON),
+                    };
+                    if let Some(x) = x {
+                        offer(x, How::Skeleton);
+                        break 'outer;
+                    }
                 }
             }
         }
@@ -468,7 +542,15 @@ pub fn similarity(q: TokenView<'_>, l: TokenView<'_>) -> Option<(f32, How)> {
         // is weak evidence (it drops vowels and merges voicing:
         // Williams/ALMAZ, Bryan/PURHIN): it may support a match, not make
         // one. Across scripts it is how romanisations meet.
-        let s = if q.transliterated || l.transliterated {
+        // Unless the spellings are also a typo apart with the same
+        // skeleton and onset (Yusuf/YOUSEF: two consonants, too few for a
+        // skeleton match).
+        let close = || {
+            let len = q.text.len().max(l.text.len());
+            let budget = edit_budget(len);
+            dl_distance(q.text.as_bytes(), l.text.as_bytes(), budget) <= budget
+        };
+        let s = if transliterated || (q.skeleton == l.skeleton && onset_ok && close()) {
             0.85
         } else {
             LATIN_PHONETIC_SIMILARITY
@@ -857,6 +939,29 @@ mod tests {
     }
 
     #[test]
+    fn a_vowelless_spelling_meets_latin_only_where_its_long_vowels_are_written() {
+        // سعدي is Saadi: its final ي must be written.
+        assert!(s("نسيم سعدي", "Nassim Saadi") >= 0.9);
+        assert!(s("يونس سعدي", "SA'UD, Yunus") < 0.85);
+        assert!(s("أمينة محمودي", "Amin, Muhammad") < 0.85);
+        assert!(s("ميرا سليماني", "SALMAN, Ameer") < 0.85);
+        // Other vowels than the romaniser's are fine (Persian final ی).
+        assert!(s("مرتضی پیری", "Morteza PIRI") >= 0.9);
+    }
+
+    #[test]
+    fn scripts_that_write_vowels_meet_on_two_consonants_only_weakly() {
+        // Hangul 백 (Paek/Baek) is not BOK; Han 林秀琴 is not KNAYA, Lina.
+        assert!(s("백영수", "KIM YONG BOK") < 0.85);
+        assert!(s("林秀琴", "KNAYA, Lina") < 0.85);
+        // And they keep their onset: ისაევი is not SYSOYEV.
+        assert!(s("ვასილ ისაევი", "SYSOYEV, Vasiliy Vasilievich") < 0.85);
+        // A genuine same name stays a match.
+        assert_eq!(s("김영철", "KIM, Yong Chol"), 1.0);
+        assert!(s("Джоди Макарио", "Jodi Macario") >= 0.85);
+    }
+
+    #[test]
     fn latin_tokens_glue_on_a_skeleton_only_within_the_typo_budget() {
         assert!(s("Christi Eaton", "CHRISTINA") < 0.85);
         assert!(s("Janet Wong", "WANG, Jiantong") < 0.85);
@@ -870,6 +975,8 @@ mod tests {
         assert!(s("Anita Williams", "Almaz-Antey") < 0.8);
         assert!(s("Iluminada Carbaugh", "ELEMENT GROUP") < 0.85);
         assert!(s("Carlos Abbott", "CARLOS, Abdi") < 0.85);
+        // Unless the spellings are also a typo apart on one skeleton.
+        assert!(s("Muhammad Yusuf", "Mohammed Yousef") >= 0.85);
         // Across scripts it is still how romanisations meet.
         let x = c("Williams", "Almaz");
         assert!(x

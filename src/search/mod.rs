@@ -88,8 +88,8 @@ use crate::index::format::{key, normalize_id, vowel_swap_keys};
 use crate::index::{Index, TokenRef};
 use crate::model::{DateOfBirth, Entity, Kind, NameStrength, PartialDate};
 use crate::score::{
-    compare_tokens, edit_budget, is_patronymic_bytes, similarity, Pair, TokenView, PATRONYMIC_COST,
-    UNMATCHED_LISTED_COST,
+    compare_tokens, edit_budget, is_patronymic_bytes, similarity_bound, Pair, TokenView,
+    PATRONYMIC_COST, UNMATCHED_LISTED_COST,
 };
 
 /// The default threshold (see the README's evaluation section for the
@@ -861,19 +861,8 @@ impl<'i> Searcher<'i> {
             let sim = if exact {
                 1.0
             } else {
-                // The similarity to the term as a plain word transliterated
-                // from another script: at least what any list token of
-                // that spelling scores (roles and script only lower it).
-                let lt = TokenView {
-                    text,
-                    alts: &[],
-                    role: Role::Word,
-                    skeleton,
-                    phonetic,
-                    transliterated: true,
-                    abjad: true,
-                };
-                similarity(TokenView::of(t), lt).map(|x| x.0).unwrap_or(0.0)
+                // At least what any list token of that spelling scores.
+                similarity_bound(TokenView::of(t), text, skeleton, phonetic)
             };
             // A term no more alike than the unretrieved bound adds nothing.
             if sim > unretrieved {

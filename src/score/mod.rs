@@ -42,7 +42,9 @@
 //!    tokens plus Σ w_l over paired listed tokens plus ½·Σ w_l over unpaired
 //!    listed tokens): unmatched query tokens cost fully, unmatched listed
 //!    tokens half (a list name often carries more parts than a customer
-//!    record), unmatched listed patronymics a fifth.
+//!    record) — 0.4 when every query name token, two or more, paired
+//!    exactly and neither name has a legal form (a dropped middle name) —
+//!    unmatched listed patronymics a fifth.
 //!    An exact match is 1.0. Weights are the frozen token weights, so a score
 //!    never depends on what else an index holds.
 //! 5. **Uninformative cap**: when the match rests on a single name token
@@ -81,6 +83,15 @@ pub const SHORT_SKELETON: f32 = 0.88;
 pub const LATIN_PHONETIC_SIMILARITY: f32 = 0.75;
 /// Cost factor of an unmatched listed token (an unmatched query token costs 1).
 pub const UNMATCHED_LISTED_COST: f32 = 0.5;
+
+/// Cost factor of an unmatched listed token when every query name token
+/// (two or more) paired exactly: the listed name holds the whole query,
+/// plus parts a customer record often leaves out (a middle name).
+pub const SUBSET_LISTED_COST: f32 = 0.4;
+
+/// The least an unmatched listed token that is not a patronymic can cost
+/// (what the matcher's bounds assume).
+pub const LEAST_UNMATCHED_LISTED_COST: f32 = SUBSET_LISTED_COST;
 
 /// Cost factor of an unmatched listed patronymic (customer records rarely
 /// carry the father's name that Russian and Central Asian list entries do).
@@ -696,6 +707,30 @@ pub fn compare_tokens(query: &[Token], listed: &[Token]) -> Comparison {
             listed_weight: l[j].weight,
         });
     }
+    // Every query name token (two or more) paired exactly: the listed
+    // name's extra parts cost less (a dropped middle name). Not for
+    // organisations (a legal form on either side): there an extra word
+    // tells sibling companies apart (SMART GREEN / SMART GREEN POWER).
+    let mut exact_names = 0;
+    let organisation = q.iter().chain(l).any(|t| t.role == Role::LegalForm);
+    let subset = !organisation
+        && q.iter().zip(&q_used).all(|(t, used)| {
+            if !t.role.is_name() {
+                return true;
+            }
+            let exact = *used
+                && pairs
+                    .iter()
+                    .any(|p| p.query == t.text && p.similarity >= 1.0);
+            exact_names += usize::from(exact);
+            exact
+        })
+        && exact_names >= 2;
+    let listed_cost = if subset {
+        SUBSET_LISTED_COST
+    } else {
+        UNMATCHED_LISTED_COST
+    };
     let mut den = 0.0f32;
     for t in q {
         den += t.weight;
@@ -706,7 +741,7 @@ pub fn compare_tokens(query: &[Token], listed: &[Token]) -> Comparison {
         } else if is_patronymic(&t.text) {
             PATRONYMIC_COST * t.weight
         } else {
-            UNMATCHED_LISTED_COST * t.weight
+            listed_cost * t.weight
         };
     }
     let mut score = if den > 0.0 {
@@ -959,6 +994,15 @@ mod tests {
         // A genuine same name stays a match.
         assert_eq!(s("김영철", "KIM, Yong Chol"), 1.0);
         assert!(s("Джоди Макарио", "Jodi Macario") >= 0.85);
+    }
+
+    #[test]
+    fn a_dropped_middle_name_costs_less_than_another_unmatched_token() {
+        assert!(s("AL-SAYYED, Mohammad", "AL-SAYYED, Mohammad Abdul-Sattar") >= 0.85);
+        // Not when a query name token is fuzzy or unmatched.
+        assert!(s("AL-SAYED, Mohammad", "AL-SAYYED, Mohammad Abdul-Sattar") < 0.85);
+        // Nor between organisations: sibling companies.
+        assert!(s("SMART GREEN S.R.L.", "SMART GREEN POWER") < 0.85);
     }
 
     #[test]

@@ -89,7 +89,7 @@ use crate::index::{Index, TokenRef};
 use crate::model::{DateOfBirth, Entity, Kind, NameStrength, PartialDate};
 use crate::score::{
     compare_tokens, edit_budget, is_patronymic_bytes, similarity_bound, Pair, TokenView,
-    PATRONYMIC_COST, UNMATCHED_LISTED_COST,
+    LEAST_UNMATCHED_LISTED_COST, PATRONYMIC_COST,
 };
 
 /// The default threshold (see the README's evaluation section for the
@@ -492,7 +492,7 @@ fn name_costs(idx: &Index) -> Vec<[f32; 4]> {
             let c = if is_patronymic_bytes(idx.term_bytes(t.term)?) {
                 PATRONYMIC_COST
             } else {
-                UNMATCHED_LISTED_COST
+                LEAST_UNMATCHED_LISTED_COST
             } * t.weight;
             out[0] += c;
             let mut x = c;
@@ -1475,7 +1475,7 @@ impl<'i> Searcher<'i> {
             let c = if self.patronymic(t.term)? {
                 PATRONYMIC_COST
             } else {
-                UNMATCHED_LISTED_COST
+                LEAST_UNMATCHED_LISTED_COST
             };
             cost += c * t.weight;
             *slot = (t.weight, c, t);

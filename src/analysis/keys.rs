@@ -184,6 +184,31 @@ pub fn long_vowels_written(vowelless: &str, latin: &str) -> bool {
     want & !have == 0
 }
 
+/// Whether a folded Latin word writes a vowel after its last skeleton
+/// consonant (Victoria, Beazley: `Some(true)`; Viktor: `Some(false)`);
+/// `None` when that ending is or ends in an e, which may be silent
+/// (Groupe, Islamique, Moore).
+pub fn ends_in_vowel(word: &str) -> Option<bool> {
+    let mut last_slot = 0;
+    let mut last = 0u8;
+    let mut n_vowels_at_end = 0;
+    let n = for_each_vowel_slot(word, |k, c| {
+        if k != last_slot {
+            last_slot = k;
+            n_vowels_at_end = 0;
+        }
+        n_vowels_at_end += 1;
+        last = c;
+    });
+    if n_vowels_at_end == 0 || last_slot != n {
+        Some(false)
+    } else if last == b'e' {
+        None
+    } else {
+        Some(true)
+    }
+}
+
 static DM: LazyLock<DoubleMetaphone> = LazyLock::new(|| DoubleMetaphone::new(Some(6)));
 
 /// The Double Metaphone primary code of a folded Latin word.
@@ -250,6 +275,17 @@ mod tests {
         assert!(a("musa", "moussa"));
         assert!(a("hsn", "hasan"));
         assert!(a("mrtdi", "morteza"));
+    }
+
+    #[test]
+    fn endings() {
+        use super::ends_in_vowel as e;
+        assert_eq!(e("victoria"), Some(true));
+        assert_eq!(e("viktor"), Some(false));
+        assert_eq!(e("beazley"), Some(true));
+        assert_eq!(e("groupe"), None);
+        assert_eq!(e("islamique"), None);
+        assert_eq!(e("group"), Some(false));
     }
 
     #[test]

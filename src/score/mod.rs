@@ -12,7 +12,9 @@
 //!    variants) 0.9 — between two Latin spellings only when both begin
 //!    alike, with a vowel or with a consonant (`y` either way), since the
 //!    skeleton drops initial vowels (Emerick/Meraki, Moore/Amari are
-//!    different names; Yevgeny/Evgeniy, Osama/Usama keep their onset) —
+//!    different names; Yevgeny/Evgeniy, Osama/Usama keep their onset),
+//!    and both end alike, in a vowel or not (a final e may be silent:
+//!    Victoria/Viktor, Mathews/Mutasa are different names) —
 //!    or 0.93 when a side was transliterated from another
 //!    script — for such a pair the skeletons of every spelling count
 //!    (Persian رضا `rza` / Reza, three consonants or a transliterated
@@ -348,6 +350,17 @@ pub fn same_onset(a: &str, b: &str) -> bool {
     x == y || x == 2 || y == 2
 }
 
+/// Two Latin spellings with one skeleton that agree on ending in a vowel
+/// or not (a final e may be silent: Groupe/GROUP, Islamique/ISLAMIC).
+/// Latin spellings of one name keep their ending; the skeleton drops it:
+/// Victoria/VIKTOR, Mathews/MUTASA, Beazley/BASIL are other names.
+fn same_ending(a: &str, b: &str) -> bool {
+    match (keys::ends_in_vowel(a), keys::ends_in_vowel(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}
+
 /// Three-letter tokens differing in one vowel (or y): Fey/Fei, Son/Sun.
 fn vowel_variant(a: &[u8], b: &[u8]) -> bool {
     let v = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
@@ -503,7 +516,7 @@ pub fn similarity(q: TokenView<'_>, l: TokenView<'_>) -> Option<(f32, How)> {
                     offer(x, How::Skeleton);
                 }
             }
-        } else if sk_len >= 3 {
+        } else if sk_len >= 3 && same_ending(q.text, l.text) {
             offer(0.9, How::Skeleton);
         }
     }
@@ -994,6 +1007,16 @@ mod tests {
         // A genuine same name stays a match.
         assert_eq!(s("김영철", "KIM, Yong Chol"), 1.0);
         assert!(s("Джоди Макарио", "Jodi Macario") >= 0.85);
+    }
+
+    #[test]
+    fn latin_skeletons_meet_only_with_the_same_ending() {
+        assert!(s("Joshua Turner", "TERNERA, Josu") < 0.85);
+        assert!(s("Justin Mathews", "Justin Mutasa") < 0.85);
+        assert!(s("Shawn Beazley", "SHA'BAN, Basil") < 0.85);
+        // A final e may be silent; romanisations keep their ending.
+        assert!(s("Groupe Islamique", "ISLAMIC GROUP") >= 0.85);
+        assert!(s("Mohammed Hussein", "Muhammad Husayn") >= 0.85);
     }
 
     #[test]

@@ -62,6 +62,13 @@
 //!    "Mary Harbin" / HARSIN — the score is capped at [`ONE_FUZZY_CAP`],
 //!    below the default threshold. A one-token query with a typo, or a typo
 //!    beside other paired tokens, is not concerned.
+//! 7. **Every name token fuzzy**: between Latin spellings, when two or more
+//!    name pairs met and none exactly, one of them weakly (below
+//!    [`WEAK_PAIR`]: two edits, a phonetic code alone) — "Roberto
+//!    Herrera" / BARRERA, Robert — the score is capped at
+//!    [`ALL_FUZZY_CAP`], below the default threshold. Romanisation
+//!    variants of every token that stay close (DOUDIN, Mousa / DUDIN,
+//!    Musa) are not concerned.
 
 use serde::Serialize;
 
@@ -72,6 +79,12 @@ pub const UNINFORMATIVE_CAP: f32 = 0.6;
 /// Score ceiling for a match resting on one name token paired fuzzily (not
 /// exactly) while another name token of the query is unpaired.
 pub const ONE_FUZZY_CAP: f32 = 0.8;
+/// Score ceiling for a match between Latin spellings where every name pair
+/// is fuzzy and one of them weaker than [`WEAK_PAIR`].
+pub const ALL_FUZZY_CAP: f32 = 0.84;
+/// A fuzzy pair below this similarity is weak (two edits, a phonetic code
+/// alone).
+pub const WEAK_PAIR: f32 = 0.85;
 /// A single matched name token lighter than this is "common".
 pub const COMMON_WEIGHT: f32 = 0.7;
 /// Similarity of two spellings with the same consonant skeleton where a
@@ -827,6 +840,30 @@ pub fn compare_tokens(query: &[Token], listed: &[Token]) -> Comparison {
             capped = Some("the match rests on one name token met only fuzzily, another query name token unmatched".into());
         }
     }
+    // Two or more Latin name pairs, none exact, one of them weak (two
+    // edits, a phonetic code): every part of the name differs ("Roberto
+    // Herrera" / BARRERA, Robert).
+    if capped.is_none() && name_pairs.len() >= 2 && score > ALL_FUZZY_CAP {
+        let latin = name_pairs
+            .iter()
+            .all(|&(i, j)| !q[i].transliterated && !l[j].transliterated);
+        let mut weakest = 1.0f32;
+        for &(i, _) in &name_pairs {
+            if let Some(p) = pairs.iter().find(|p| p.query == q[i].text) {
+                weakest = weakest.min(p.similarity);
+            }
+        }
+        let all_fuzzy = name_pairs.iter().all(|&(i, _)| {
+            pairs
+                .iter()
+                .find(|p| p.query == q[i].text)
+                .is_some_and(|p| p.similarity < 1.0)
+        });
+        if latin && all_fuzzy && weakest < WEAK_PAIR {
+            score = ALL_FUZZY_CAP;
+            capped = Some("every name token met only fuzzily, one of them weakly".into());
+        }
+    }
     Comparison {
         score,
         pairs,
@@ -1007,6 +1044,18 @@ mod tests {
         // A genuine same name stays a match.
         assert_eq!(s("김영철", "KIM, Yong Chol"), 1.0);
         assert!(s("Джоди Макарио", "Jodi Macario") >= 0.85);
+    }
+
+    #[test]
+    fn every_name_token_fuzzy_one_weakly_is_capped() {
+        let x = c("Roberto Herrera", "BARRERA, Robert");
+        assert!(x.score <= super::ALL_FUZZY_CAP, "{x:?}");
+        assert!(s("Armand Faber", "JABER, Aiman") <= super::ALL_FUZZY_CAP);
+        // Not a typo-close romanisation met phonetically (0.85).
+        assert!(s("Muhammad Yusuf", "Mohammed Yousef") >= 0.85);
+        // Close romanisation variants of every token are not concerned.
+        assert!(s("DOUDIN, Mousa", "DUDIN, Musa") >= 0.85);
+        assert!(s("Usama bin Ladin", "Osama bin Laden") >= 0.85);
     }
 
     #[test]

@@ -140,6 +140,79 @@ pub(crate) fn walk_skeleton(b: &[u8], mut f: impl FnMut(Step)) {
     }
 }
 
+/// The vowels written between the consonants of a folded Latin word, slot
+/// by slot along its [`skeleton`]: slot 0 holds the letters before the
+/// first skeleton consonant, slot k those after the k-th (a, e, i, o, u and
+/// the semivowels y, w the skeleton drops). Calls `f(slot, letter)` for
+/// each such letter, in order; returns the number of skeleton consonants.
+pub fn for_each_vowel_slot(word: &str, mut f: impl FnMut(usize, u8)) -> usize {
+    let mut last: u8 = 0;
+    let mut n = 0;
+    with_letters(&[word], |b| {
+        walk_skeleton(b, |step| match step {
+            Step::Keep(k) => {
+                if last != k {
+                    last = k;
+                    n += 1;
+                }
+            }
+            Step::Drop(c) => f(n, c),
+        })
+    });
+    n
+}
+
+/// Whether a Latin spelling with the same skeleton as a vowel-less
+/// romanisation writes a vowel wherever the romanisation does (its long
+/// vowels, Arabic ا ي و; slot by slot along the skeleton, the onset
+/// aside): سعدي `sdi` is Saadi, not SAUD; سليماني `slimani` is Slimani,
+/// not SALMAN. A Latin spelling may write more vowels (the short ones),
+/// and other ones: lists romanise the same letter as a, e or o, and
+/// English names written in Arabic script use ي for Nate's a.
+pub fn long_vowels_written(vowelless: &str, latin: &str) -> bool {
+    let mut want: u64 = 0;
+    for_each_vowel_slot(vowelless, |k, _| {
+        if k > 0 && k < 64 {
+            want |= 1 << k;
+        }
+    });
+    if want == 0 {
+        return true;
+    }
+    let mut have: u64 = 0;
+    for_each_vowel_slot(latin, |k, _| {
+        if k < 64 {
+            have |= 1 << k;
+        }
+    });
+    want & !have == 0
+}
+
+/// Whether a folded Latin word writes a vowel after its last skeleton
+/// consonant (Victoria, Beazley: `Some(true)`; Viktor: `Some(false)`);
+/// `None` when that ending is or ends in an e, which may be silent
+/// (Groupe, Islamique, Moore).
+pub fn ends_in_vowel(word: &str) -> Option<bool> {
+    let mut last_slot = 0;
+    let mut last = 0u8;
+    let mut n_vowels_at_end = 0;
+    let n = for_each_vowel_slot(word, |k, c| {
+        if k != last_slot {
+            last_slot = k;
+            n_vowels_at_end = 0;
+        }
+        n_vowels_at_end += 1;
+        last = c;
+    });
+    if n_vowels_at_end == 0 || last_slot != n {
+        Some(false)
+    } else if last == b'e' {
+        None
+    } else {
+        Some(true)
+    }
+}
+
 static DM: LazyLock<DoubleMetaphone> = LazyLock::new(|| DoubleMetaphone::new(Some(6)));
 
 /// Slots of the per-thread [`phonetic`] memo (a power of two).
@@ -230,6 +303,42 @@ mod tests {
                 assert_eq!(s(w), k, "{w} vs {}", g[0]);
             }
         }
+    }
+
+    #[test]
+    fn vowel_slots_follow_the_skeleton() {
+        let mut v = Vec::new();
+        let n = super::for_each_vowel_slot("mahmoud", |k, c| v.push((k, c as char)));
+        assert_eq!(n, 4);
+        assert_eq!(v, [(1, 'a'), (3, 'o'), (3, 'u')]);
+        // The same classes as the skeleton: `mhmd`.
+        assert_eq!(n, super::skeleton("mahmoud").len());
+    }
+
+    #[test]
+    fn long_vowels_of_a_vowelless_spelling_must_be_written() {
+        use super::long_vowels_written as a;
+        assert!(a("sdi", "saadi"));
+        assert!(!a("sdi", "saud"));
+        assert!(a("mhmud", "mahmoud"));
+        assert!(!a("mhmudi", "muhammad"));
+        assert!(a("hsin", "hussein"));
+        assert!(a("hsin", "husayn"));
+        assert!(!a("slimani", "salman"));
+        assert!(a("musa", "moussa"));
+        assert!(a("hsn", "hasan"));
+        assert!(a("mrtdi", "morteza"));
+    }
+
+    #[test]
+    fn endings() {
+        use super::ends_in_vowel as e;
+        assert_eq!(e("victoria"), Some(true));
+        assert_eq!(e("viktor"), Some(false));
+        assert_eq!(e("beazley"), Some(true));
+        assert_eq!(e("groupe"), None);
+        assert_eq!(e("islamique"), None);
+        assert_eq!(e("group"), Some(false));
     }
 
     #[test]

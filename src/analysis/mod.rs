@@ -29,12 +29,12 @@ use serde::Serialize;
 
 use crate::normalize::{
     text::fold,
-    translit::{has_arabic_article, romanize_word, sun_letter},
+    translit::{has_arabic_article, romanize_word, sun_letter, writes_no_short_vowels},
 };
 
 /// Version of the analysis rules, dictionaries and weight table. Any change
 /// that alters a token, key or weight bumps it; indexes record it.
-pub const ANALYSIS_VERSION: &str = "analysis-5";
+pub const ANALYSIS_VERSION: &str = "analysis-6";
 
 /// What part of a name a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -77,6 +77,11 @@ pub struct Token {
     /// The token was transliterated from a non-Latin script.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub transliterated: bool,
+    /// The token was transliterated from a script that writes no short
+    /// vowels (Arabic, Persian, Hebrew): a vowel-less romanisation (`mhmd`)
+    /// that meets Latin spellings on its consonants.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub abjad: bool,
 }
 
 impl Token {
@@ -131,7 +136,8 @@ fn analyze_with(name: &str, phonetic: bool) -> Analysis {
     let folded = fold(name);
     // Romanise word by word; a word may become several (Han, Hangul, the
     // Arabic article), each with its alternative spellings.
-    let mut raw: Vec<(String, Vec<String>, bool)> = Vec::new();
+    // Per token: (transliterated, from an abjad).
+    let mut raw: Vec<(String, Vec<String>, (bool, bool))> = Vec::new();
     let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
     let mut k = 0;
     while k < words.len() {
@@ -145,7 +151,7 @@ fn analyze_with(name: &str, phonetic: bool) -> Analysis {
         if word == "عبد" && k < words.len() {
             let next = words[k];
             if next == "الله" {
-                raw.push(("abdullah".into(), vec!["abdallah".into()], true));
+                raw.push(("abdullah".into(), vec!["abdallah".into()], (true, true)));
                 k += 1;
                 continue;
             }
@@ -154,7 +160,7 @@ fn analyze_with(name: &str, phonetic: bool) -> Analysis {
                 if let Some(s) = next.chars().nth(2).and_then(sun_letter) {
                     alts.push(format!("abdu{s}"));
                 }
-                raw.push(("abdul".into(), alts, true));
+                raw.push(("abdul".into(), alts, (true, true)));
                 let rest: String = next.chars().skip(2).collect();
                 push_word(&mut raw, &rest);
                 k += 1;
@@ -183,7 +189,7 @@ fn analyze_with(name: &str, phonetic: bool) -> Analysis {
                     }
                 }
                 let text = all.remove(0);
-                raw.push((text, all, true));
+                raw.push((text, all, (true, writes_no_short_vowels(word))));
                 k += 1;
                 continue;
             }
@@ -193,7 +199,7 @@ fn analyze_with(name: &str, phonetic: bool) -> Analysis {
     let tagged = parts::tag(raw);
     let tokens = tagged
         .into_iter()
-        .map(|(text, alts, role, transliterated)| {
+        .map(|(text, alts, role, (transliterated, abjad))| {
             let skeleton = keys::skeleton(&text);
             let phonetic = if phonetic {
                 keys::phonetic(&text)
@@ -209,6 +215,7 @@ fn analyze_with(name: &str, phonetic: bool) -> Analysis {
                 phonetic,
                 weight,
                 transliterated,
+                abjad,
             }
         })
         .collect();
@@ -220,15 +227,16 @@ fn analyze_with(name: &str, phonetic: bool) -> Analysis {
 
 /// Romanises one folded word into `raw` tokens (a word may give several),
 /// each with its alternative spellings.
-fn push_word(raw: &mut Vec<(String, Vec<String>, bool)>, word: &str) {
+fn push_word(raw: &mut Vec<(String, Vec<String>, (bool, bool))>, word: &str) {
     if word.is_ascii() && !word.contains(' ') {
-        // What romanisation gives an ASCII word: itself, alone (the common
-        // case, without its allocations).
-        raw.push((word.to_string(), Vec::new(), false));
+        // What romanisation gives an ASCII word: itself, alone, neither
+        // transliterated nor vowel-less (the common case, without its
+        // allocations).
+        raw.push((word.to_string(), Vec::new(), (false, false)));
         return;
     }
     let spellings = romanize_word(word);
-    let transliterated = !word.is_ascii();
+    let flags = (!word.is_ascii(), writes_no_short_vowels(word));
     let Some(primary) = spellings.first() else {
         return;
     };
@@ -241,7 +249,7 @@ fn push_word(raw: &mut Vec<(String, Vec<String>, bool)>, word: &str) {
                 alts.push(ow[i].to_string());
             }
         }
-        raw.push((pw.to_string(), alts, transliterated));
+        raw.push((pw.to_string(), alts, flags));
     }
 }
 

@@ -75,9 +75,9 @@ pub fn is_particle(w: &str) -> bool {
     DICT.particles.contains(w)
 }
 
-/// Tags romanised words: `(text, alts, transliterated)` in, `(text, alts,
-/// role, transliterated)` out.
-pub fn tag(raw: Vec<(String, Vec<String>, bool)>) -> Vec<(String, Vec<String>, Role, bool)> {
+/// Tags romanised words: `(text, alts, script flags)` in, `(text, alts,
+/// role, script flags)` out.
+pub fn tag<T>(raw: Vec<(String, Vec<String>, T)>) -> Vec<(String, Vec<String>, Role, T)> {
     let d = &*DICT;
     let n = raw.len();
     let texts: Vec<&str> = raw.iter().map(|r| r.0.as_str()).collect();
@@ -94,21 +94,41 @@ pub fn tag(raw: Vec<(String, Vec<String>, bool)>) -> Vec<(String, Vec<String>, R
     }
     let phrase =
         |start: usize, len: usize| -> &str { &joined[bounds[start].0..bounds[start + len - 1].1] };
-    // Legal forms at the edges: longest phrase at the end, then at the start.
+    // Legal forms at the edges: longest phrase at the end, then at the start;
+    // up to two stacked on each edge ("PTE FZCO", "Inc DE C.V.", "Co.,
+    // Ltd." before the name), a word always left. A bare "company" is a
+    // form only on the edge itself: next to another form it is as often
+    // the name's own word ("UNITED COMPANY OJSC", "LLC COMPANY INTERVESP").
     let mut legal_spans: Vec<(usize, usize, String)> = Vec::new();
     let find_at =
         |start: usize, len: usize| -> Option<String> { d.legal.get(phrase(start, len)).cloned() };
     let mut end_limit = n;
-    for len in (1..=d.legal_max.min(n.saturating_sub(1))).rev() {
-        if let Some(c) = find_at(n - len, len) {
-            legal_spans.push((n - len, n, c));
-            end_limit = n - len;
+    for _ in 0..2 {
+        let mut found = false;
+        for len in (1..=d.legal_max.min(end_limit.saturating_sub(1))).rev() {
+            if let Some(c) = find_at(end_limit - len, len).filter(|c| end_limit == n || c != "co") {
+                legal_spans.push((end_limit - len, end_limit, c));
+                end_limit -= len;
+                found = true;
+                break;
+            }
+        }
+        if !found {
             break;
         }
     }
-    for len in (1..=d.legal_max.min(end_limit.saturating_sub(1))).rev() {
-        if let Some(c) = find_at(0, len) {
-            legal_spans.push((0, len, c));
+    let mut start_limit = 0;
+    for _ in 0..2 {
+        let mut found = false;
+        for len in (1..=d.legal_max.min(end_limit.saturating_sub(start_limit + 1))).rev() {
+            if let Some(c) = find_at(start_limit, len).filter(|c| start_limit == 0 || c != "co") {
+                legal_spans.push((start_limit, start_limit + len, c));
+                start_limit += len;
+                found = true;
+                break;
+            }
+        }
+        if !found {
             break;
         }
     }
@@ -221,6 +241,20 @@ mod tests {
         assert_eq!(r[0].1, Role::Title);
         assert_eq!(r[1].1, Role::Word);
         assert_eq!(r[2].1, Role::LegalForm);
+    }
+
+    #[test]
+    fn stacked_legal_forms_are_each_tagged() {
+        let r = t(&["wee", "tiong", "pte", "fzco"]);
+        assert_eq!(r[2], ("ltd".into(), Role::LegalForm));
+        assert_eq!(r[3], ("fzco".into(), Role::LegalForm));
+        let r = t(&["co", "ltd", "golfesteit"]);
+        assert_eq!(r[0].1, Role::LegalForm);
+        assert_eq!(r[1].1, Role::LegalForm);
+        assert_eq!(r[2].1, Role::Word);
+        // A word is always left.
+        let r = t(&["co", "ltd"]);
+        assert_eq!(r[0].1, Role::Word);
     }
 
     #[test]

@@ -108,7 +108,7 @@ use crate::index::format::{key, normalize_id, vowel_swap_keys};
 use crate::index::mmap::Mapped;
 use crate::index::Index;
 use crate::model::{Kind, PartialDate};
-use crate::score::{dl_distance, edit_budget, similarity, TokenView};
+use crate::score::{dl_distance, edit_budget, similarity_bound, TokenView};
 use crate::search::{Options, Query, Searcher};
 
 /// Version of this format. Bump on any change to the files above or to
@@ -271,6 +271,8 @@ struct StoredToken {
     phonetic: String,
     #[serde(default)]
     transliterated: bool,
+    #[serde(default)]
+    abjad: bool,
 }
 
 fn role_code(r: Role) -> u8 {
@@ -303,6 +305,7 @@ impl StoredToken {
             skeleton: t.skeleton.clone(),
             phonetic: t.phonetic.clone(),
             transliterated: t.transliterated,
+            abjad: t.abjad,
         }
     }
 
@@ -316,7 +319,11 @@ fn token_identity(t: &Token) -> String {
     let mut k = String::with_capacity(t.text.len() + 8);
     k.push_str(&t.text);
     k.push(char::from(b'0' + role_code(t.role)));
-    k.push(if t.transliterated { 't' } else { 'l' });
+    k.push(match (t.transliterated, t.abjad) {
+        (_, true) => 'a',
+        (true, false) => 't',
+        (false, false) => 'l',
+    });
     k.push_str(&t.weight.to_bits().to_string());
     for a in &t.alts {
         k.push('\u{1}');
@@ -1238,16 +1245,9 @@ impl Prober<'_> {
             skeleton: &st.skeleton,
             phonetic: &st.phonetic,
             transliterated: st.transliterated,
+            abjad: st.abjad,
         };
-        let l = TokenView {
-            text,
-            alts: &[],
-            role: Role::Word,
-            skeleton: sk,
-            phonetic: ph,
-            transliterated: true,
-        };
-        let sim = similarity(q, l).map(|x| x.0).unwrap_or(0.0);
+        let sim = similarity_bound(q, text, sk, ph);
         if sim > unretrieved {
             let c = contribution(sim);
             let b = self.best.entry(tok).or_insert(c);

@@ -139,7 +139,9 @@ struct NameBuild {
     entity: u32,
     strength: u8,
     text: (u32, u32),
-    tokens: Vec<(String, Vec<String>, f32, u8, bool)>,
+    /// Per token: text, alternative spellings, weight, role code, script
+    /// code (0 Latin, 1 transliterated, 2 transliterated from an abjad).
+    tokens: Vec<(String, Vec<String>, f32, u8, u8)>,
 }
 
 fn u32_of(n: usize, what: &str) -> Result<u32> {
@@ -245,7 +247,7 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
                             t.alts,
                             t.weight,
                             role_code(t.role),
-                            t.transliterated,
+                            u8::from(t.transliterated) + u8::from(t.abjad),
                         )
                     })
                     .collect();
@@ -303,7 +305,7 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
     for (ni, n) in names.iter().enumerate() {
         let ni = ni as u32;
         for (text, alts, _, _, translit) in &n.tokens {
-            if *translit {
+            if *translit != 0 {
                 transliterated_terms.insert(text.as_str());
             }
             for t in std::iter::once(text).chain(alts.iter()) {
@@ -423,7 +425,7 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
             tokens_tbl.extend_from_slice(&tid.to_le_bytes());
             tokens_tbl.extend_from_slice(&weight.to_le_bytes());
             tokens_tbl.push(*role);
-            tokens_tbl.push(u8::from(*tr));
+            tokens_tbl.push(*tr);
             tokens_tbl.extend_from_slice(&(alts.len().min(u16::MAX as usize) as u16).to_le_bytes());
             tokens_tbl.extend_from_slice(&first_alt.to_le_bytes());
         }

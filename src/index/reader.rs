@@ -548,6 +548,7 @@ impl Index {
                 phonetic: phonetic.to_string(),
                 weight: t.weight,
                 transliterated: t.transliterated,
+                abjad: t.abjad,
             });
         }
         Ok(out)
@@ -577,7 +578,9 @@ impl Index {
         if !weight.is_finite() {
             return Err(corrupt(format::TABLES_FILE, "bad token weight"));
         }
-        let transliterated = r.get(9).copied().unwrap_or(0) != 0;
+        // 0 Latin, 1 transliterated, 2 transliterated from an abjad.
+        let script = r.get(9).copied().unwrap_or(0);
+        let (transliterated, abjad) = (script != 0, script == 2);
         let n_alts = le::u16_at(r, 10).unwrap_or(0);
         let first_alt = le::u32_at(r, 12).unwrap_or(0);
         Ok(TokenRef {
@@ -585,6 +588,7 @@ impl Index {
             weight,
             role,
             transliterated,
+            abjad,
             alts: self.u32_list(section::ALTS, first_alt, n_alts as u32)?,
         })
     }
@@ -669,6 +673,8 @@ pub struct TokenRef<'a> {
     pub weight: f32,
     pub role: Role,
     pub transliterated: bool,
+    /// Transliterated from a script that writes no short vowels.
+    pub abjad: bool,
     pub alts: U32List<'a>,
 }
 
@@ -679,6 +685,7 @@ impl Default for TokenRef<'_> {
             weight: 0.0,
             role: Role::Word,
             transliterated: false,
+            abjad: false,
             alts: U32List::default(),
         }
     }

@@ -88,6 +88,16 @@ pub fn romanize_word(word: &str) -> Vec<String> {
         })
 }
 
+/// Whether a word is written in a script that writes no short vowels
+/// (Arabic, Persian, Urdu, Hebrew): its romanisation is vowel-less
+/// (`mhmd`), so it meets Latin spellings on its consonants alone. Other
+/// scripts (Cyrillic, Greek, Hangul, Han, kana, Indic, …) write their
+/// vowels.
+pub fn writes_no_short_vowels(word: &str) -> bool {
+    word.chars()
+        .any(|c| matches!(char_script(c), Some("Arabic" | "Hebrew")))
+}
+
 fn needs_space(script: Option<&'static str>) -> bool {
     matches!(script, Some("Han") | Some("Hangul"))
 }

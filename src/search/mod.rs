@@ -88,8 +88,8 @@ use crate::index::format::{key, normalize_id, vowel_swap_keys};
 use crate::index::{Index, PostingsRef, TokenRef};
 use crate::model::{DateOfBirth, HitFacts, Kind, NameStrength, PartialDate};
 use crate::score::{
-    compare_tokens, edit_budget, is_patronymic_bytes, similarity, Pair, TokenView, PATRONYMIC_COST,
-    UNMATCHED_LISTED_COST,
+    compare_tokens, edit_budget, is_patronymic_bytes, similarity_bound, Pair, TokenView,
+    LEAST_UNMATCHED_LISTED_COST, PATRONYMIC_COST,
 };
 
 /// The default threshold (see the README's evaluation section for the
@@ -499,7 +499,7 @@ fn name_costs(idx: &Index) -> Vec<[f32; 4]> {
             let c = if is_patronymic_bytes(idx.term_bytes(t.term)?) {
                 PATRONYMIC_COST
             } else {
-                UNMATCHED_LISTED_COST
+                LEAST_UNMATCHED_LISTED_COST
             } * t.weight;
             out[0] += c;
             let mut x = c;
@@ -568,7 +568,11 @@ fn token_key(t: &Token, k: &mut String) {
     k.clear();
     k.push_str(&t.text);
     k.push(char::from(b'0' + t.role as u8));
-    k.push(if t.transliterated { 't' } else { 'l' });
+    k.push(match (t.transliterated, t.abjad) {
+        (_, true) => 'a',
+        (true, false) => 't',
+        (false, false) => 'l',
+    });
     for a in &t.alts {
         k.push('\u{1}');
         k.push_str(a);
@@ -882,18 +886,8 @@ impl<'i> Searcher<'i> {
             let sim = if exact {
                 1.0
             } else {
-                // The similarity to the term as a plain word transliterated
-                // from another script: at least what any list token of
-                // that spelling scores (roles and script only lower it).
-                let lt = TokenView {
-                    text,
-                    alts: &[],
-                    role: Role::Word,
-                    skeleton,
-                    phonetic,
-                    transliterated: true,
-                };
-                similarity(view, lt).map(|x| x.0).unwrap_or(0.0)
+                // At least what any list token of that spelling scores.
+                similarity_bound(view, text, skeleton, phonetic)
             };
             // A term no more alike than the unretrieved bound adds nothing.
             if sim > unretrieved {
@@ -1528,7 +1522,7 @@ impl<'i> Searcher<'i> {
             let c = if self.patronymic(t.term)? {
                 PATRONYMIC_COST
             } else {
-                UNMATCHED_LISTED_COST
+                LEAST_UNMATCHED_LISTED_COST
             };
             cost += c * t.weight;
             *slot = (t.weight, c, t);

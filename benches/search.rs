@@ -8,12 +8,21 @@
 //! p99.9 and max latency, the candidate counts, the slowest queries, and a
 //! second pass over the same customers (token expansions cached: the
 //! steady state of a batch). Without `../shared` the generator pairs names
-//! from the bundled token table (and says so).
+//! from the bundled token table (and says so). It runs with mimalloc, the
+//! allocator of the `embargo` binary and server; a program that links the
+//! library keeps its own (`cargo bench --bench search --features
+//! system-alloc` measures with the system allocator).
 
 use std::time::Instant;
 
 use embargo::batch::gen::{customer, listed_names, Sources};
 use embargo::search::{parse_query_dob, Options, Query, Searcher, Stats};
+
+/// The allocator the `embargo` binary (and so `embargo serve`) runs with;
+/// `--features system-alloc` measures with the system's instead.
+#[cfg(not(feature = "system-alloc"))]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const CUSTOMERS: u64 = 10_000;
 

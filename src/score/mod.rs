@@ -449,6 +449,12 @@ pub fn similarity_bound(q: TokenView<'_>, text: &str, skeleton: &str, phonetic: 
         // The long-vowel check reads only a Latin query against an abjad.
         return a;
     }
+    // The two readings differ only where a skeleton of the query meets the
+    // term's (most reached terms are typos apart: one call is enough).
+    let meets = q.skeleton == skeleton || q.alts.iter().any(|x| keys::skeleton(x) == skeleton);
+    if !meets {
+        return a;
+    }
     l.abjad = false;
     a.max(similarity(q, l).map_or(0.0, |x| x.0))
 }

@@ -138,7 +138,20 @@ fn analyze_with(name: &str, phonetic: bool) -> Analysis {
     // Arabic article), each with its alternative spellings.
     // Per token: (transliterated, from an abjad).
     let mut raw: Vec<(String, Vec<String>, (bool, bool))> = Vec::new();
-    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut words: Vec<&str> = Vec::new();
+    for w in folded.split(' ').filter(|w| !w.is_empty()) {
+        // "abd" glued to an article word (عبدالرحمن, عبدالخالق) is the two
+        // words عبد الرحمن written without the space. Not where the rest is
+        // short: lists write those glued too (عبدالحی Abdulhai, عبدالحق
+        // Abdulhaq); عبدالله keeps its own rule (one word `abdallah`).
+        match w.strip_prefix("عبد") {
+            Some(rest) if has_arabic_article(rest) && rest.chars().count() >= 5 => {
+                words.push("عبد");
+                words.push(rest);
+            }
+            _ => words.push(w),
+        }
+    }
     let mut k = 0;
     while k < words.len() {
         let word = words[k];
@@ -321,6 +334,9 @@ mod tests {
         assert_eq!(texts(&a), ["abdul", "rhmn"]);
         assert!(a.tokens[0].alts.contains(&"abdur".to_string()));
         assert_eq!(texts(&analyze("عبد الله")), ["abdullah"]);
+        // The same written without the space.
+        assert_eq!(texts(&analyze("عبدالرحمن")), ["abdul", "rhmn"]);
+        assert_eq!(texts(&analyze("عبدالله")), ["abdallah"]);
         let b = analyze("حبيب الله");
         assert_eq!(texts(&b), ["hbiballah"]);
         assert_eq!(b.tokens[0].alts, ["hbibullah"]);

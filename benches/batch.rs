@@ -12,6 +12,8 @@
 //! Environment:
 //! - `BATCH_BENCH_RECORDS` — the generated file's size (default 1,000,000);
 //! - `BATCH_BENCH_THREADS` — thread counts to run (default `1,2`);
+//! - `BATCH_BENCH_REPEAT` — runs of each matching configuration, threads
+//!   alternating; the median is reported with every run's time (default 3);
 //! - `BATCH_BENCH_MAX_SECONDS` — the longest one matching run may take
 //!   (default 600): when a timed 2,000-record probe says the whole file
 //!   would take longer, the matching runs use the file's first records, as
@@ -196,11 +198,25 @@ fn main() {
         );
         (prefix(&file, n), n)
     };
-    for &t in &threads {
+    // The machine's speed drifts: each matching run is repeated, threads
+    // alternating, and the median reported with every run's time.
+    let repeat = env_num("BATCH_BENCH_REPEAT", 3).max(1);
+    let mut runs: Vec<Vec<Run>> = threads.iter().map(|_| Vec::new()).collect();
+    for _ in 0..repeat {
+        for (k, &t) in threads.iter().enumerate() {
+            runs[k].push(screen(&match_file, t, &[]));
+        }
+    }
+    for (k, &t) in threads.iter().enumerate() {
+        let mut rs = std::mem::take(&mut runs[k]);
+        let all: Vec<String> = rs.iter().map(|r| format!("{:.2}", r.seconds)).collect();
+        rs.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
+        let mut median = rs.swap_remove(rs.len() / 2);
+        median.hits = format!("{}; runs {} s", median.hits, all.join(" / "));
         row(
-            &format!("matching, {match_n} records"),
+            &format!("matching, {match_n} records (median of {repeat})"),
             t,
-            &screen(&match_file, t, &[]),
+            &median,
         );
     }
     for &t in &threads {

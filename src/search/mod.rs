@@ -564,6 +564,25 @@ fn unpaired_floor(c: &[f32; 4], k: u32) -> f32 {
 
 /// The cache key of a query token's expansion: everything it depends on
 /// (written into `k`, a buffer reused across lookups).
+/// The value under `key` in a bounded memo, made by `make` when absent;
+/// the memo starts afresh when it holds `cap` values.
+fn memo<V>(
+    map: &mut FastMap<u32, Arc<V>>,
+    cap: usize,
+    key: u32,
+    make: impl FnOnce() -> Result<V>,
+) -> Result<Arc<V>> {
+    if let Some(v) = map.get(&key) {
+        return Ok(v.clone());
+    }
+    if map.len() >= cap {
+        map.clear();
+    }
+    let v = Arc::new(make()?);
+    map.insert(key, v.clone());
+    Ok(v)
+}
+
 fn token_key(t: &Token, k: &mut String) {
     k.clear();
     k.push_str(&t.text);
@@ -1254,17 +1273,7 @@ impl<'i> Searcher<'i> {
         let mut best: FastMap<u32, (f32, u32, crate::score::Comparison)> = FastMap::default();
         for (_, nid) in scored {
             let nr = idx.name(nid)?;
-            let tokens = match self.names.get(&nid) {
-                Some(t) => t.clone(),
-                None => {
-                    if self.names.len() >= NAME_CACHE {
-                        self.names.clear();
-                    }
-                    let t = Arc::new(idx.name_tokens(&nr)?);
-                    self.names.insert(nid, t.clone());
-                    t
-                }
-            };
+            let tokens = memo(&mut self.names, NAME_CACHE, nid, || idx.name_tokens(&nr))?;
             let cmp = compare_tokens(&a.tokens, &tokens);
             let mut s = cmp.score;
             if nr.strength == NameStrength::WeakAka {
@@ -1301,17 +1310,7 @@ impl<'i> Searcher<'i> {
             if opts.threshold <= 0.0 && hits.len() >= opts.max_hits * 4 {
                 break;
             }
-            let record = match self.records.get(&ent) {
-                Some(r) => r.clone(),
-                None => {
-                    if self.records.len() >= RECORD_CACHE {
-                        self.records.clear();
-                    }
-                    let r = Arc::new(idx.hit_facts(&er)?);
-                    self.records.insert(ent, r.clone());
-                    r
-                }
-            };
+            let record = memo(&mut self.records, RECORD_CACHE, ent, || idx.hit_facts(&er))?;
             let mut score = name_score;
             let mut adjustments = Vec::new();
             if let Some(v) = id_hit {

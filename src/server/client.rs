@@ -31,6 +31,10 @@ impl Reply {
     }
 }
 
+/// Requests longer than this are written while the answer is read (see
+/// [`Conn::request`]); shorter ones fit the socket buffers.
+const LARGE_REQUEST: usize = 64 * 1024;
+
 /// A keep-alive connection.
 pub struct Conn {
     reader: BufReader<TcpStream>,
@@ -68,8 +72,27 @@ impl Conn {
         let mut msg = Vec::with_capacity(head.len() + body.len());
         msg.extend_from_slice(head.as_bytes());
         msg.extend_from_slice(body);
-        self.send_raw(&msg)?;
-        self.read_reply()
+        if msg.len() <= LARGE_REQUEST {
+            self.send_raw(&msg)?;
+            return self.read_reply();
+        }
+        // A large body is written from another thread while this one
+        // reads: a server may answer (413) and close before reading it
+        // all, and the answer must be read before the connection resets
+        // under the writer (a broken pipe then is no error of ours).
+        let mut w = self.reader.get_ref().try_clone()?;
+        std::thread::scope(|sc| {
+            let writer = sc.spawn(move || w.write_all(&msg).and_then(|()| w.flush()));
+            let reply = self.read_reply();
+            let wrote = writer
+                .join()
+                .unwrap_or_else(|_| Err(bad("the writing thread panicked")));
+            match (reply, wrote) {
+                (Ok(r), _) => Ok(r),
+                (Err(e), Ok(())) => Err(e),
+                (Err(_), Err(we)) => Err(we),
+            }
+        })
     }
 
     /// Reads one answer.

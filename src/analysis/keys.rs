@@ -165,27 +165,76 @@ pub fn for_each_vowel_slot(word: &str, mut f: impl FnMut(usize, u8)) -> usize {
 /// Whether a Latin spelling with the same skeleton as a vowel-less
 /// romanisation writes a vowel wherever the romanisation does (its long
 /// vowels, Arabic ا ي و; slot by slot along the skeleton, the onset
-/// aside): سعدي `sdi` is Saadi, not SAUD; سليماني `slimani` is Slimani,
-/// not SALMAN. A Latin spelling may write more vowels (the short ones),
-/// and other ones: lists romanise the same letter as a, e or o, and
-/// English names written in Arabic script use ي for Nate's a.
+/// aside), and one that can stand for it: سعدي `sdi` is Saadi, not SAUD;
+/// سليماني `slimani` is Slimani, not SALMAN; سيفي `sifi` is not Sophie.
+/// A Latin spelling may write more vowels (the short ones), and other
+/// ones within reason: lists write ا as a or e, ي as i, e, y — or a at a
+/// Persian word's end (مرتضی `mrtdi`, Morteza) — and و as u, o or w; a
+/// final a may be i (ى).
 pub fn long_vowels_written(vowelless: &str, latin: &str) -> bool {
-    let mut want: u64 = 0;
-    for_each_vowel_slot(vowelless, |k, _| {
-        if k > 0 && k < 64 {
-            want |= 1 << k;
+    const SLOTS: usize = 32;
+    let bit = |c: u8| -> u8 {
+        match c {
+            b'a' => 1,
+            b'e' => 2,
+            b'i' => 4,
+            b'o' => 8,
+            b'u' => 16,
+            b'y' => 32,
+            b'w' => 64,
+            _ => 0,
+        }
+    };
+    // What a Latin slot may write for a vowel-less spelling's letter.
+    let stands_for = |c: u8| -> u8 {
+        match c {
+            b'a' => 1 | 2 | 8 | 16,
+            b'i' | b'y' => 4 | 2 | 32 | 1,
+            b'u' | b'w' | b'o' => 16 | 8 | 64 | 1,
+            b'e' => 1 | 2 | 4 | 32,
+            _ => 0x7f,
+        }
+    };
+    let mut want = [0u8; SLOTS];
+    let n = for_each_vowel_slot(vowelless, |k, c| {
+        if k > 0 && k < SLOTS {
+            want[k] |= stands_for(c);
         }
     });
-    if want == 0 {
+    // A final a may be alef maqsura ى, which Persian and Afghan spellings
+    // write for a final ye (حقانى Haqqani, ولى Wali).
+    if n < SLOTS && want[n] & 1 != 0 {
+        want[n] |= 4 | 2 | 32;
+    }
+    if want.iter().all(|&m| m == 0) {
         return true;
     }
-    let mut have: u64 = 0;
-    for_each_vowel_slot(latin, |k, _| {
-        if k < 64 {
-            have |= 1 << k;
+    let mut have = [0u8; SLOTS];
+    for_each_vowel_slot(latin, |k, c| {
+        if k < SLOTS {
+            have[k] |= bit(c);
         }
     });
-    want & !have == 0
+    want.iter().zip(&have).all(|(&w, &h)| w == 0 || w & h != 0)
+}
+
+/// Whether two vowel-less romanisations write their long vowels in the
+/// same skeleton slots (the onset aside), one of them perhaps one more
+/// (داود/داوود): both write every long vowel, so a slot one fills and
+/// the other leaves empty twice is another word (مسعودي `msudi` /
+/// عموزاد `amuzad`).
+pub fn same_long_vowels(a: &str, b: &str) -> bool {
+    let slots = |w: &str| {
+        let mut m: u64 = 0;
+        for_each_vowel_slot(w, |k, _| {
+            if k > 0 && k < 64 {
+                m |= 1 << k;
+            }
+        });
+        m
+    };
+    let (x, y) = (slots(a), slots(b));
+    (x ^ y).count_ones() <= 1
 }
 
 /// Whether a folded Latin word writes a vowel after its last skeleton
@@ -328,6 +377,10 @@ mod tests {
         assert!(a("musa", "moussa"));
         assert!(a("hsn", "hasan"));
         assert!(a("mrtdi", "morteza"));
+        assert!(!a("sifi", "sophie"));
+        assert!(a("iusf", "yousef"));
+        assert!(a("daud", "daoud"));
+        assert!(a("hqana", "haqqani"));
     }
 
     #[test]

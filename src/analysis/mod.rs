@@ -29,12 +29,14 @@ use serde::Serialize;
 
 use crate::normalize::{
     text::fold,
-    translit::{has_arabic_article, romanize_word, sun_letter, writes_no_short_vowels},
+    translit::{
+        has_arabic_article, romanize_word, sun_letter, writes_no_short_vowels, writes_syllables,
+    },
 };
 
 /// Version of the analysis rules, dictionaries and weight table. Any change
 /// that alters a token, key or weight bumps it; indexes record it.
-pub const ANALYSIS_VERSION: &str = "analysis-6";
+pub const ANALYSIS_VERSION: &str = "analysis-7";
 
 /// What part of a name a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -82,6 +84,11 @@ pub struct Token {
     /// that meets Latin spellings on its consonants.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub abjad: bool,
+    /// The token is one syllable of a script that writes a syllable a
+    /// character (Han, Hangul): names draw on few syllables, so two
+    /// different ones are different names, not spellings of one.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub syllabic: bool,
 }
 
 impl Token {
@@ -136,8 +143,8 @@ fn analyze_with(name: &str, phonetic: bool) -> Analysis {
     let folded = fold(name);
     // Romanise word by word; a word may become several (Han, Hangul, the
     // Arabic article), each with its alternative spellings.
-    // Per token: (transliterated, from an abjad).
-    let mut raw: Vec<(String, Vec<String>, (bool, bool))> = Vec::new();
+    // Per token: its script flags.
+    let mut raw: Vec<(String, Vec<String>, Flags)> = Vec::new();
     let mut words: Vec<&str> = Vec::new();
     for w in folded.split(' ').filter(|w| !w.is_empty()) {
         // "abd" glued to an article word (عبدالرحمن, عبدالخالق) is the two
@@ -164,7 +171,7 @@ fn analyze_with(name: &str, phonetic: bool) -> Analysis {
         if word == "عبد" && k < words.len() {
             let next = words[k];
             if next == "الله" {
-                raw.push(("abdullah".into(), vec!["abdallah".into()], (true, true)));
+                raw.push(("abdullah".into(), vec!["abdallah".into()], ABJAD));
                 k += 1;
                 continue;
             }
@@ -173,7 +180,7 @@ fn analyze_with(name: &str, phonetic: bool) -> Analysis {
                 if let Some(s) = next.chars().nth(2).and_then(sun_letter) {
                     alts.push(format!("abdu{s}"));
                 }
-                raw.push(("abdul".into(), alts, (true, true)));
+                raw.push(("abdul".into(), alts, ABJAD));
                 let rest: String = next.chars().skip(2).collect();
                 push_word(&mut raw, &rest);
                 k += 1;
@@ -202,7 +209,7 @@ fn analyze_with(name: &str, phonetic: bool) -> Analysis {
                     }
                 }
                 let text = all.remove(0);
-                raw.push((text, all, (true, writes_no_short_vowels(word))));
+                raw.push((text, all, Flags::of(word)));
                 k += 1;
                 continue;
             }
@@ -212,7 +219,7 @@ fn analyze_with(name: &str, phonetic: bool) -> Analysis {
     let tagged = parts::tag(raw);
     let tokens = tagged
         .into_iter()
-        .map(|(text, alts, role, (transliterated, abjad))| {
+        .map(|(text, alts, role, flags)| {
             let skeleton = keys::skeleton(&text);
             let phonetic = if phonetic {
                 keys::phonetic(&text)
@@ -227,8 +234,9 @@ fn analyze_with(name: &str, phonetic: bool) -> Analysis {
                 skeleton,
                 phonetic,
                 weight,
-                transliterated,
-                abjad,
+                transliterated: flags.transliterated,
+                abjad: flags.abjad,
+                syllabic: flags.syllabic,
             }
         })
         .collect();
@@ -238,18 +246,43 @@ fn analyze_with(name: &str, phonetic: bool) -> Analysis {
     }
 }
 
+/// What a token's source word was written in (see [`Token`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct Flags {
+    transliterated: bool,
+    abjad: bool,
+    syllabic: bool,
+}
+
+/// The flags of a word romanised from Arabic script.
+const ABJAD: Flags = Flags {
+    transliterated: true,
+    abjad: true,
+    syllabic: false,
+};
+
+impl Flags {
+    fn of(word: &str) -> Flags {
+        Flags {
+            transliterated: !word.is_ascii(),
+            abjad: writes_no_short_vowels(word),
+            syllabic: writes_syllables(word),
+        }
+    }
+}
+
 /// Romanises one folded word into `raw` tokens (a word may give several),
 /// each with its alternative spellings.
-fn push_word(raw: &mut Vec<(String, Vec<String>, (bool, bool))>, word: &str) {
+fn push_word(raw: &mut Vec<(String, Vec<String>, Flags)>, word: &str) {
     if word.is_ascii() && !word.contains(' ') {
         // What romanisation gives an ASCII word: itself, alone, neither
         // transliterated nor vowel-less (the common case, without its
         // allocations).
-        raw.push((word.to_string(), Vec::new(), (false, false)));
+        raw.push((word.to_string(), Vec::new(), Flags::default()));
         return;
     }
     let spellings = romanize_word(word);
-    let flags = (!word.is_ascii(), writes_no_short_vowels(word));
+    let flags = Flags::of(word);
     let Some(primary) = spellings.first() else {
         return;
     };
@@ -263,6 +296,18 @@ fn push_word(raw: &mut Vec<(String, Vec<String>, (bool, bool))>, word: &str) {
             }
         }
         raw.push((pw.to_string(), alts, flags));
+    }
+    // A Hangul word gives a token a syllable: add the informal spellings
+    // of its syllables (이 Lee, 박 Park, 최 Choi).
+    if flags.syllabic && word.chars().count() == primary_words.len() {
+        let first = raw.len() - primary_words.len();
+        for (c, tok) in word.chars().zip(&mut raw[first..]) {
+            for s in crate::normalize::translit::hangul_informal(c) {
+                if tok.0 != *s && !tok.1.iter().any(|a| a == s) {
+                    tok.1.push((*s).to_string());
+                }
+            }
+        }
     }
 }
 

@@ -273,6 +273,8 @@ struct StoredToken {
     transliterated: bool,
     #[serde(default)]
     abjad: bool,
+    #[serde(default)]
+    syllabic: bool,
 }
 
 fn role_code(r: Role) -> u8 {
@@ -306,6 +308,7 @@ impl StoredToken {
             phonetic: t.phonetic.clone(),
             transliterated: t.transliterated,
             abjad: t.abjad,
+            syllabic: t.syllabic,
         }
     }
 
@@ -319,10 +322,11 @@ fn token_identity(t: &Token) -> String {
     let mut k = String::with_capacity(t.text.len() + 8);
     k.push_str(&t.text);
     k.push(char::from(b'0' + role_code(t.role)));
-    k.push(match (t.transliterated, t.abjad) {
-        (_, true) => 'a',
-        (true, false) => 't',
-        (false, false) => 'l',
+    k.push(match (t.transliterated, t.abjad, t.syllabic) {
+        (_, true, _) => 'a',
+        (_, false, true) => 's',
+        (true, false, false) => 't',
+        (false, false, false) => 'l',
     });
     k.push_str(&t.weight.to_bits().to_string());
     for a in &t.alts {
@@ -1246,6 +1250,7 @@ impl Prober<'_> {
             phonetic: &st.phonetic,
             transliterated: st.transliterated,
             abjad: st.abjad,
+            syllabic: st.syllabic,
         };
         let sim = similarity_bound(q, text, sk, ph);
         if sim > unretrieved {

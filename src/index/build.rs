@@ -105,6 +105,17 @@ fn strength_code(s: NameStrength) -> u8 {
     }
 }
 
+/// A token's script byte (see `format`'s `TOKENS`).
+fn script_code(t: &crate::analysis::Token) -> u8 {
+    if t.abjad {
+        2
+    } else if t.syllabic {
+        3
+    } else {
+        u8::from(t.transliterated)
+    }
+}
+
 fn role_code(r: Role) -> u8 {
     match r {
         Role::Word => 0,
@@ -242,13 +253,8 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
                     .tokens
                     .into_iter()
                     .map(|t| {
-                        (
-                            t.text,
-                            t.alts,
-                            t.weight,
-                            role_code(t.role),
-                            u8::from(t.transliterated) + u8::from(t.abjad),
-                        )
+                        let script = script_code(&t);
+                        (t.text, t.alts, t.weight, role_code(t.role), script)
                     })
                     .collect();
                 names.push(NameBuild {

@@ -549,6 +549,7 @@ impl Index {
                 weight: t.weight,
                 transliterated: t.transliterated,
                 abjad: t.abjad,
+                syllabic: t.syllabic,
             });
         }
         Ok(out)
@@ -578,9 +579,10 @@ impl Index {
         if !weight.is_finite() {
             return Err(corrupt(format::TABLES_FILE, "bad token weight"));
         }
-        // 0 Latin, 1 transliterated, 2 transliterated from an abjad.
+        // 0 Latin, 1 transliterated, 2 transliterated from an abjad, 3 a
+        // syllable (Han, Hangul).
         let script = r.get(9).copied().unwrap_or(0);
-        let (transliterated, abjad) = (script != 0, script == 2);
+        let (transliterated, abjad, syllabic) = (script != 0, script == 2, script == 3);
         let n_alts = le::u16_at(r, 10).unwrap_or(0);
         let first_alt = le::u32_at(r, 12).unwrap_or(0);
         Ok(TokenRef {
@@ -589,6 +591,7 @@ impl Index {
             role,
             transliterated,
             abjad,
+            syllabic,
             alts: self.u32_list(section::ALTS, first_alt, n_alts as u32)?,
         })
     }
@@ -675,6 +678,8 @@ pub struct TokenRef<'a> {
     pub transliterated: bool,
     /// Transliterated from a script that writes no short vowels.
     pub abjad: bool,
+    /// A syllable of Han or Hangul.
+    pub syllabic: bool,
     pub alts: U32List<'a>,
 }
 
@@ -686,6 +691,7 @@ impl Default for TokenRef<'_> {
             role: Role::Word,
             transliterated: false,
             abjad: false,
+            syllabic: false,
             alts: U32List::default(),
         }
     }

@@ -98,6 +98,13 @@ pub fn writes_no_short_vowels(word: &str) -> bool {
         .any(|c| matches!(char_script(c), Some("Arabic" | "Hebrew")))
 }
 
+/// Whether a word is written in a script that writes a syllable a
+/// character (Han, Hangul): its romanisation is a word a syllable.
+pub fn writes_syllables(word: &str) -> bool {
+    word.chars()
+        .any(|c| matches!(char_script(c), Some("Han" | "Hangul")))
+}
+
 fn needs_space(script: Option<&'static str>) -> bool {
     matches!(script, Some("Han") | Some("Hangul"))
 }
@@ -421,6 +428,41 @@ const T_RR: [&str; 28] = [
     "", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m", "p", "p",
     "t", "t", "ng", "t", "t", "k", "t", "p", "t",
 ];
+
+/// Informal spellings of common Hangul syllables, mostly surnames, that
+/// neither McCune–Reischauer nor Revised Romanization gives and that
+/// differ from them in more than e, o, u, w or y (which the scorer lets
+/// vary): 이 Lee, 박 Park, 최 Choi, 안 Ahn.
+pub fn hangul_informal(c: char) -> &'static [&'static str] {
+    match c {
+        '이' => &["lee", "yi", "rhee", "ri"],
+        '리' => &["lee", "yi", "rhee"],
+        '박' => &["park"],
+        '최' => &["choi"],
+        '임' | '림' => &["lim", "rim"],
+        '오' => &["oh"],
+        '서' => &["suh"],
+        '신' => &["shin"],
+        '안' => &["ahn"],
+        '고' => &["koh"],
+        '손' => &["sohn"],
+        '백' => &["paik"],
+        '허' => &["huh", "hur"],
+        '노' | '로' => &["noh", "roh"],
+        '류' | '유' => &["ryu", "yoo"],
+        '나' => &["ra"],
+        '도' => &["doh"],
+        '길' => &["kil"],
+        '여' => &["yuh"],
+        '예' => &["yeh"],
+        '제' => &["jeh"],
+        '명' => &["myung"],
+        '기' => &["ki"],
+        '지' => &["chi"],
+        '진' => &["chin"],
+        _ => &[],
+    }
+}
 
 /// Hangul: McCune–Reischauer-style (as lists write North Korean names)
 /// first, Revised Romanization second; one word a syllable.

@@ -22,7 +22,14 @@
 //!    that writes no short vowels (Arabic, Persian, Hebrew: `mhmd`),
 //!    which alone may also differ in onset; there a Latin spelling must
 //!    write a vowel wherever the vowel-less one writes a long one (سعدي
-//!    `sdi` is Saadi, not SAUD). A script that writes its vowels (Hangul,
+//!    `sdi` is Saadi, not SAUD), and one that can stand for it (ا a or e
+//!    — or u, o in English names —, ي i, e, y, و u, o, w: سيفي is not
+//!    Sophie); two vowel-less spellings must write theirs in the same slots.
+//!    A consonantal y (Yusuf, يوسف) meets no other consonant onset: the
+//!    skeleton drops it (Yusuf/SAFI, Yaseen/SEN). A syllable of Han or
+//!    Hangul meets only its own romanisations (and Korean spellings that
+//!    differ in e, o, u, w: 성 song/SUNG; 이 LEE is an alternative), never
+//!    a typo or skeleton away (김성호 `song` is not SANG). A script that writes its vowels (Hangul,
 //!    Han, Cyrillic, Indic, …) keeps the onset rule, and its two-consonant
 //!    matches score 0.88 (백 `paek` / BOK); a typo
 //!    within the edit budget for the length (none up to 3 letters, but a
@@ -69,6 +76,11 @@
 //!    [`ALL_FUZZY_CAP`], below the default threshold. Romanisation
 //!    variants of every token that stay close (DOUDIN, Mousa / DUDIN,
 //!    Musa) are not concerned.
+//! 8. **A name in syllables matched in part**: when a Han or Hangul
+//!    syllable is paired and a name token (or what reads as a legal form)
+//!    is left over on either side — 韩伟 / WEI, Ta Han — the score is
+//!    capped at [`PARTIAL_SYLLABLES_CAP`], below the default threshold:
+//!    such names draw on few syllables, and another one is another name.
 
 use serde::Serialize;
 
@@ -82,6 +94,9 @@ pub const ONE_FUZZY_CAP: f32 = 0.8;
 /// Score ceiling for a match between Latin spellings where every name pair
 /// is fuzzy and one of them weaker than [`WEAK_PAIR`].
 pub const ALL_FUZZY_CAP: f32 = 0.84;
+/// Score ceiling for a name written in syllables (Han, Hangul) matched
+/// with a name token left over on either side.
+pub const PARTIAL_SYLLABLES_CAP: f32 = 0.84;
 /// A fuzzy pair below this similarity is weak (two edits, a phonetic code
 /// alone).
 pub const WEAK_PAIR: f32 = 0.85;
@@ -374,6 +389,37 @@ fn same_ending(a: &str, b: &str) -> bool {
     }
 }
 
+/// Whether a word begins with a consonantal y: a y before a vowel
+/// (Yusuf, Yasin), or any initial y of a vowel-less spelling (يحيى `yhia`).
+fn y_onset(w: &str, vowelless: bool) -> bool {
+    let b = w.as_bytes();
+    b.first() == Some(&b'y')
+        && (vowelless || matches!(b.get(1), Some(b'a' | b'e' | b'i' | b'o' | b'u')))
+}
+
+/// A consonantal y meets a vowel, a y or a j at the other word's start,
+/// never another consonant. The skeleton drops an initial y, so without
+/// this Yusuf met SAFI, Yaseen met SEN and al-Yemeni met Min — also
+/// against a vowel-less spelling, which is otherwise free in its onset.
+fn y_onset_clash(a: &str, a_vowelless: bool, b: &str, b_vowelless: bool) -> bool {
+    let other_consonant = |w: &str| matches!(w.bytes().next(), Some(c) if c.is_ascii_alphabetic() && !b"aeiouyj".contains(&c));
+    (y_onset(a, a_vowelless) && other_consonant(b))
+        || (y_onset(b, b_vowelless) && other_consonant(a))
+}
+
+/// Whether two romanisations of a syllable (or of glued syllables) differ
+/// only in the letters e, o, u and w, which Korean spellings write
+/// variously for one vowel (ㅓ o/eo/u, ㅡ u/eu, ㅕ yo/yeo/you); a y glide
+/// tells vowels apart (현 hyon/HYUN is not 훈 HUN).
+fn syllable_variant(a: &str, b: &str) -> bool {
+    let kept = |w: &str| {
+        w.bytes()
+            .filter(|c| !b"eouw".contains(c))
+            .collect::<Vec<u8>>()
+    };
+    !a.is_empty() && kept(a) == kept(b) && keys::skeleton(a) == keys::skeleton(b)
+}
+
 /// Three-letter tokens differing in one vowel (or y): Fey/Fei, Son/Sun.
 fn vowel_variant(a: &[u8], b: &[u8]) -> bool {
     let v = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
@@ -402,6 +448,7 @@ pub struct TokenView<'a> {
     pub phonetic: &'a str,
     pub transliterated: bool,
     pub abjad: bool,
+    pub syllabic: bool,
 }
 
 impl<'a> TokenView<'a> {
@@ -415,6 +462,7 @@ impl<'a> TokenView<'a> {
             phonetic: &t.phonetic,
             transliterated: t.transliterated,
             abjad: t.abjad,
+            syllabic: t.syllabic,
         }
     }
 
@@ -442,7 +490,11 @@ pub fn similarity_bound(q: TokenView<'_>, text: &str, skeleton: &str, phonetic: 
         skeleton,
         phonetic,
         transliterated: true,
-        abjad: true,
+        // A vowel-less query reads the term loosest as a spelling that
+        // writes its vowels (no long-vowel check; its own onset freedom
+        // stays), a Latin query as a vowel-less one.
+        abjad: !q.abjad,
+        syllabic: false,
     };
     let a = similarity(q, l).map_or(0.0, |x| x.0);
     if q.abjad || a >= 1.0 {
@@ -477,6 +529,18 @@ pub fn similarity(q: TokenView<'_>, l: TokenView<'_>) -> Option<(f32, How)> {
             }
         }
     }
+    if q.syllabic || l.syllabic {
+        // A syllable of Han or Hangul meets only its own romanisations:
+        // names draw on few syllables, and a typo or a skeleton away from
+        // one lies another (김성호 `song` is not SANG, 明 `ming` not
+        // MINGGUO). Korean spellings that differ only in e, o, u, w or y
+        // are the one syllable (성 song/seong/SUNG, 철 chol/cheol/CHUL).
+        // Their informal spellings beyond that are alternatives (이 Lee).
+        let variant = q
+            .spellings()
+            .any(|a| l.spellings().any(|b| syllable_variant(a, b)));
+        return variant.then_some((TRANSLITERATED_SKELETON, How::Skeleton));
+    }
     let q_init = q.role == Role::Initial;
     let l_init = l.role == Role::Initial;
     if q_init || l_init {
@@ -497,7 +561,8 @@ pub fn similarity(q: TokenView<'_>, l: TokenView<'_>) -> Option<(f32, How)> {
     // A skeleton match needs the same onset (module docs), except against
     // an abjad: Arabic writes a prothetic alef (استانکزی / Stanekzai) and
     // assimilates the article (السعدي / Essaadi).
-    let onset_ok = vowelless || same_onset(q.text, l.text);
+    let onset_ok = (vowelless || same_onset(q.text, l.text))
+        && !y_onset_clash(q.text, q.abjad, l.text, l.abjad);
     // A two-consonant skeleton: the vowel-less spelling of an abjad meets
     // on it fully; a romanisation that writes its vowels and still differs
     // in them (Hangul 백 `paek`/`baek` and BOK, Han 秀 `xiu`) only as a
@@ -515,13 +580,14 @@ pub fn similarity(q: TokenView<'_>, l: TokenView<'_>) -> Option<(f32, How)> {
     };
     // Against a Latin spelling, the long vowels a vowel-less spelling
     // writes must be written there too (سعدي `sdi` is Saadi, not SAUD).
+    // Between two vowel-less spellings, both write their long vowels:
+    // they must write them alike (مسعودي `msudi` is not عموزاد `amuzad`).
     let vowels_ok = |a: &str, b: &str| -> bool {
-        if q.abjad == l.abjad {
-            true
-        } else if q.abjad {
-            keys::long_vowels_written(a, b)
-        } else {
-            keys::long_vowels_written(b, a)
+        match (q.abjad, l.abjad) {
+            (false, false) => true,
+            (true, false) => keys::long_vowels_written(a, b),
+            (false, true) => keys::long_vowels_written(b, a),
+            (true, true) => keys::same_long_vowels(a, b),
         }
     };
     if q.skeleton == l.skeleton && onset_ok && vowels_ok(q.text, l.text) {
@@ -671,6 +737,7 @@ fn glue(side: &mut Vec<Token>, other: &[Token]) -> usize {
             a.phonetic = keys::phonetic(&a.text);
             a.weight = a.weight.max(b.weight);
             a.role = Role::Word;
+            a.syllabic |= b.syllabic;
             merged += 1;
         } else {
             i += 1;
@@ -868,6 +935,24 @@ pub fn compare_tokens(query: &[Token], listed: &[Token]) -> Comparison {
         if latin && all_fuzzy && weakest < WEAK_PAIR {
             score = ALL_FUZZY_CAP;
             capped = Some("every name token met only fuzzily, one of them weakly".into());
+        }
+    }
+    // A name in syllables (Han, Hangul) is whole or another name: a
+    // syllable left over on either side is another given name (韩伟 / WEI,
+    // Ta Han) — also one read as a legal form (梁宇 / PAO, Yu Liang: PAO
+    // is the Russian PJSC).
+    if capped.is_none() && score > PARTIAL_SYLLABLES_CAP {
+        let syllables = name_pairs
+            .iter()
+            .any(|&(i, j)| q[i].syllabic || l[j].syllabic);
+        let left_over = q
+            .iter()
+            .zip(&q_used)
+            .chain(l.iter().zip(&l_used))
+            .any(|(t, used)| !*used && (t.role.is_name() || t.role == Role::LegalForm));
+        if syllables && left_over {
+            score = PARTIAL_SYLLABLES_CAP;
+            capped = Some("a name written in syllables matched in part".into());
         }
     }
     Comparison {
@@ -1111,5 +1196,55 @@ mod tests {
     fn glued_and_split_spellings_meet() {
         assert!(s("Abdulrahman Ahmed", "Abdul Rahman Ahmed") > 0.9);
         assert!(s("Al Qaida", "Alqaida") > 0.85);
+    }
+
+    #[test]
+    fn a_consonantal_y_meets_no_other_consonant() {
+        // The skeleton drops an initial y: يوسف `yusf` and SAFI share `sf`.
+        assert!(s("يوسف بن عبد الله", "SAFI-AL-DIN, Abdallah") < 0.85);
+        assert!(s("श्री सेन", "AL-SURI, Yaseen") < 0.85);
+        // A y still meets a y or a vowel: Yusuf/Yousef, Yevgeny/Evgeniy.
+        assert!(s("يوسف محمود", "Yousef MAHMOUD") >= 0.9);
+        assert!(s("Yevgeny Petrov", "Evgeniy PETROV") >= 0.85);
+    }
+
+    #[test]
+    fn a_vowelless_spelling_meets_latin_vowels_that_can_stand_for_its_own() {
+        // سيفي writes i after s: not Sophie's o.
+        assert!(s("Sophie Moore", "سيفي عماري") < 0.85);
+        assert!(s("Baasim Ihsaan", "بسام الحسن") < 0.88);
+        assert!(s("نسيم سعدي", "Nassim Saadi") >= 0.9);
+        // A final alef maqsura may be a final ye.
+        assert!(s("سراج الدين حقانى", "SIRAJUDDIN HAQQANI") >= 0.85);
+    }
+
+    #[test]
+    fn two_vowelless_spellings_write_their_long_vowels_alike() {
+        assert!(s("رياض مسعودي", "محمد رضا عموزاد") < 0.85);
+        assert!(s("موسى كاظم", "موسی كاظم") >= 0.9);
+    }
+
+    #[test]
+    fn syllables_of_han_and_hangul_meet_only_their_own_spellings() {
+        // 성 song is not SANG; 明 ming not MINGGUO.
+        assert!(s("김성호", "KIM, Sang-ho") < 0.85);
+        assert!(s("陈明", "CHEN, Mingguo") < 0.85);
+        // Korean spellings of one vowel, and informal surname spellings.
+        assert!(s("김영철", "KIM Young-Cheol") >= 0.95);
+        assert!(s("최동훈", "Choi Dong-hun") >= 0.95);
+        assert!(s("박용하", "Park Yong-ha") >= 0.95);
+        // A y glide tells vowels apart: 현 hyon is not HUN.
+        assert!(s("김성현", "KIM, Song Hun") < 0.85);
+        // Glued syllables as lists write them.
+        assert!(s("习近平", "XI Jinping") >= 0.99);
+    }
+
+    #[test]
+    fn a_name_in_syllables_matched_in_part_is_capped() {
+        let x = c("韩伟", "WEI, Ta Han");
+        assert_eq!(x.score, super::PARTIAL_SYLLABLES_CAP);
+        assert!(x.capped.is_some());
+        assert!(s("梁宇", "PAO, Yu Liang") <= super::PARTIAL_SYLLABLES_CAP);
+        assert!(s("赵伟", "WEI, Zhao") >= 0.99);
     }
 }

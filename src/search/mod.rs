@@ -587,10 +587,11 @@ fn token_key(t: &Token, k: &mut String) {
     k.clear();
     k.push_str(&t.text);
     k.push(char::from(b'0' + t.role as u8));
-    k.push(match (t.transliterated, t.abjad) {
-        (_, true) => 'a',
-        (true, false) => 't',
-        (false, false) => 'l',
+    k.push(match (t.transliterated, t.abjad, t.syllabic) {
+        (_, true, _) => 'a',
+        (_, false, true) => 's',
+        (true, false, false) => 't',
+        (false, false, false) => 'l',
     });
     for a in &t.alts {
         k.push('\u{1}');

@@ -16,7 +16,10 @@
 //!    and both end alike, in a vowel or not (a final e may be silent:
 //!    Victoria/Viktor, Mathews/Mutasa are different names) —
 //!    or 0.93 when a side was transliterated from another
-//!    script — for such a pair the skeletons of every spelling count
+//!    script (the query, or the listed name from an abjad: a Latin query
+//!    reads the list's romanisation of a script that writes its vowels as
+//!    Latin, since the list gives its own Latin spellings beside it —
+//!    Mercy Mwangi is not Марко Майнинг) — for such a pair the skeletons of every spelling count
 //!    (Persian رضا `rza` / Reza, three consonants or a transliterated
 //!    query's two). Two consonants suffice fully only against a script
 //!    that writes no short vowels (Arabic, Persian, Hebrew: `mhmd`),
@@ -71,8 +74,9 @@
 //!    beside other paired tokens, is not concerned.
 //! 7. **Every name token fuzzy**: between Latin spellings, when two or more
 //!    name pairs met and none exactly, one of them weakly (below
-//!    [`WEAK_PAIR`]: two edits, a phonetic code alone) — "Roberto
-//!    Herrera" / BARRERA, Robert — the score is capped at
+//!    [`WEAK_PAIR`]: two edits, a phonetic code alone) or none of them
+//!    even a typo apart — "Roberto Herrera" / BARRERA, Robert; Mahmud
+//!    Suleiman / SALMAN, Muhammad — the score is capped at
 //!    [`ALL_FUZZY_CAP`], below the default threshold. Romanisation
 //!    variants of every token that stay close (DOUDIN, Mousa / DUDIN,
 //!    Musa) are not concerned.
@@ -557,7 +561,14 @@ pub fn similarity(q: TokenView<'_>, l: TokenView<'_>) -> Option<(f32, How)> {
     // A side romanised from an abjad (vowel-less: محمد `mhmd`), or from a
     // script that writes its vowels (Cyrillic, Greek, Hangul, Han, Indic…).
     let vowelless = q.abjad || l.abjad;
-    let transliterated = q.transliterated || l.transliterated;
+    // A Latin query reads a listed romanisation of a script that writes
+    // its vowels (Cyrillic, Greek, Indic…) as a Latin spelling: the list
+    // gives the native name beside its own Latin ones, and a Latin name
+    // that meets only our reading of the native one, on its consonants,
+    // is another name (Mercy Mwangi / Марко Майнинг). A query in another
+    // script, or a list name in an abjad, still meets on romanisation
+    // rules.
+    let transliterated = q.transliterated || l.abjad;
     // A skeleton match needs the same onset (module docs), except against
     // an abjad: Arabic writes a prothetic alef (استانکزی / Stanekzai) and
     // assimilates the article (السعدي / Essaadi).
@@ -914,12 +925,13 @@ pub fn compare_tokens(query: &[Token], listed: &[Token]) -> Comparison {
         }
     }
     // Two or more Latin name pairs, none exact, one of them weak (two
-    // edits, a phonetic code): every part of the name differs ("Roberto
-    // Herrera" / BARRERA, Robert).
+    // edits, a phonetic code) or none even a typo apart: every part of the
+    // name differs ("Roberto Herrera" / BARRERA, Robert; Mahmud Suleiman
+    // / SALMAN, Muhammad).
     if capped.is_none() && name_pairs.len() >= 2 && score > ALL_FUZZY_CAP {
         let latin = name_pairs
             .iter()
-            .all(|&(i, j)| !q[i].transliterated && !l[j].transliterated);
+            .all(|&(i, j)| !q[i].transliterated && !l[j].abjad);
         let mut weakest = 1.0f32;
         for &(i, _) in &name_pairs {
             if let Some(p) = pairs.iter().find(|p| p.query == q[i].text) {
@@ -932,7 +944,12 @@ pub fn compare_tokens(query: &[Token], listed: &[Token]) -> Comparison {
                 .find(|p| p.query == q[i].text)
                 .is_some_and(|p| p.similarity < 1.0)
         });
-        if latin && all_fuzzy && weakest < WEAK_PAIR {
+        let none_close = name_pairs.iter().all(|&(i, j)| {
+            let (a, b) = (&q[i].text, &l[j].text);
+            let budget = edit_budget(a.len().max(b.len()));
+            dl_distance(a.as_bytes(), b.as_bytes(), budget) > budget
+        });
+        if latin && all_fuzzy && (weakest < WEAK_PAIR || none_close) {
             score = ALL_FUZZY_CAP;
             capped = Some("every name token met only fuzzily, one of them weakly".into());
         }
@@ -1196,6 +1213,27 @@ mod tests {
     fn glued_and_split_spellings_meet() {
         assert!(s("Abdulrahman Ahmed", "Abdul Rahman Ahmed") > 0.9);
         assert!(s("Al Qaida", "Alqaida") > 0.85);
+    }
+
+    #[test]
+    fn a_latin_query_reads_a_listed_romanisation_of_a_vowel_writing_script_as_latin() {
+        // Марко Майнинг `marko mayning`: Mercy Mwangi meets it only on
+        // consonants.
+        assert!(s("Mercy Mwangi", "Марко Майнинг") < 0.85);
+        assert!(s("Mary Davis", "Давид Майер") < 0.85);
+        // Its own spellings still meet it; a Cyrillic query still meets
+        // Latin list names on romanisation rules.
+        assert!(s("Marko Mayning", "Марко Майнинг") >= 0.99);
+        assert!(s("Сергей Лавров", "Sergei LAVROV") >= 0.99);
+        assert!(s("Олег Николаев", "Oleg NIKOLAYEV") >= 0.9);
+    }
+
+    #[test]
+    fn every_latin_token_met_on_its_consonants_alone_is_capped() {
+        // Not one pair even a typo apart.
+        assert!(s("Mahmud Suleiman", "SALMAN, Muhammad") <= super::ALL_FUZZY_CAP);
+        // Romanisation variants a typo apart still match.
+        assert!(s("Mousa Doudin", "DUDIN, Musa") >= 0.85);
     }
 
     #[test]

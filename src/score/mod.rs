@@ -66,7 +66,9 @@
 //!    never depends on what else an index holds.
 //! 5. **Uninformative cap**: when the match rests on a single name token
 //!    that is common (weight < [`COMMON_WEIGHT`]) or very short (≤ 3
-//!    letters) — "ALI", a vessel called "HOPE" — the score is capped at
+//!    letters; a three-character code of letters and digits written
+//!    alike, "RI2", is not a short word) — "ALI", a vessel called "HOPE" —
+//!    the score is capped at
 //!    [`UNINFORMATIVE_CAP`], below the default threshold; other evidence
 //!    (date of birth, identifiers: the matcher's job) must lift it. A
 //!    company name equal to the listed one with its legal form ("OMZ
@@ -953,7 +955,13 @@ pub fn compare_tokens(query: &[Token], listed: &[Token]) -> Comparison {
             Some(&(i, j)) => {
                 let t = &l[j];
                 let w = q[i].weight.min(t.weight);
-                if t.text.chars().count() <= 3 {
+                // A code of letters and digits (RI2, A1B) is no short
+                // word: it is short, not common.
+                let code = t.text.len() == 3
+                    && t.text.bytes().any(|c| c.is_ascii_digit())
+                    && t.text.bytes().any(|c| c.is_ascii_alphabetic())
+                    && q[i].text == t.text;
+                if t.text.chars().count() <= 3 && !code {
                     Some(format!("the match rests on one short token ({})", t.text))
                 } else if w < COMMON_WEIGHT {
                     Some(format!(
@@ -1146,6 +1154,14 @@ mod tests {
         let x = c("Ali", "ALI");
         assert!(x.score <= super::UNINFORMATIVE_CAP, "{x:?}");
         assert!(x.capped.is_some());
+    }
+
+    #[test]
+    fn a_three_character_code_of_letters_and_digits_is_not_a_short_word() {
+        assert!(s("RI2", "RI2 LLC") >= 0.9);
+        // Short words still are capped, and two-character codes.
+        assert!(s("DSK", "DSK LLC") <= super::UNINFORMATIVE_CAP);
+        assert!(s("A1", "A1 LLC") <= super::UNINFORMATIVE_CAP);
     }
 
     #[test]

@@ -34,7 +34,10 @@
 //!    — or u, o in English names —, ي i, e, y, و u, o, w: سيفي is not
 //!    Sophie); two vowel-less spellings must write theirs in the same slots.
 //!    A consonantal y (Yusuf, يوسف) meets no other consonant onset: the
-//!    skeleton drops it (Yusuf/SAFI, Yaseen/SEN). A syllable of Han or
+//!    skeleton drops it (Yusuf/SAFI, Yaseen/SEN); two vowel-less spellings
+//!    begin both with a y or neither (يوسفي / آصف). Between Latin spellings
+//!    a common name and its feminine form (plus a or ah, both frequent in
+//!    name data) do not meet: Luisa / LUIS. A syllable of Han or
 //!    Hangul meets only its own romanisations (and Korean spellings that
 //!    differ in e, o, u, w: 성 song/SUNG; 이 LEE is an alternative), never
 //!    a typo or skeleton away (김성호 `song` is not SANG). A script that writes its vowels (Hangul,
@@ -413,6 +416,11 @@ fn y_onset(w: &str, vowelless: bool) -> bool {
 /// this Yusuf met SAFI, Yaseen met SEN and al-Yemeni met Min — also
 /// against a vowel-less spelling, which is otherwise free in its onset.
 fn y_onset_clash(a: &str, a_vowelless: bool, b: &str, b_vowelless: bool) -> bool {
+    if a_vowelless && b_vowelless {
+        // Two vowel-less spellings write their onsets alike: ي is not آ
+        // (يوسفي `yusfi` / آصف `asf`).
+        return y_onset(a, true) != y_onset(b, true);
+    }
     let other_consonant = |w: &str| matches!(w.bytes().next(), Some(c) if c.is_ascii_alphabetic() && !b"aeiouyj".contains(&c));
     (y_onset(a, a_vowelless) && other_consonant(b))
         || (y_onset(b, b_vowelless) && other_consonant(a))
@@ -429,6 +437,22 @@ fn syllable_variant(a: &str, b: &str) -> bool {
             .collect::<Vec<u8>>()
     };
     !a.is_empty() && kept(a) == kept(b) && keys::skeleton(a) == keys::skeleton(b)
+}
+
+/// Whether one word is the other plus a final a or ah, the other ending
+/// in a consonant, of at least three letters, and both common names
+/// (frozen weight below [`COMMON_WEIGHT`]): Luis/Luisa, Daniel/Daniela.
+fn feminine_pair(a: &str, b: &str) -> bool {
+    use crate::analysis::weights::frequency_weight;
+    let f = |x: &str, y: &str| {
+        y.len() >= 3
+            && !y.ends_with(['a', 'e', 'i', 'o', 'u', 'y', 'h'])
+            && x.strip_prefix(y)
+                .is_some_and(|rest| rest == "a" || rest == "ah")
+    };
+    (f(a, b) || f(b, a))
+        && frequency_weight(a) < COMMON_WEIGHT
+        && frequency_weight(b) < COMMON_WEIGHT
 }
 
 /// Three-letter tokens differing in one vowel (or y): Fey/Fei, Son/Sun.
@@ -667,6 +691,13 @@ pub fn similarity(q: TokenView<'_>, l: TokenView<'_>) -> Option<(f32, How)> {
                 }
             }
         }
+    }
+    // Between Latin spellings a common name and its feminine form (the
+    // same plus a final a or ah, both frequent in name data) are two
+    // names: Luisa is not LUIS, Hassanah not HASSAN. A rare surname that
+    // lost its final a is a typo (Furundzij / FURUNDZIJA).
+    if !transliterated && feminine_pair(q.text, l.text) {
+        return best;
     }
     for a in q.spellings() {
         for b in l.spellings() {
@@ -1312,6 +1343,19 @@ mod tests {
         assert!(s("Mahmud Suleiman", "SALMAN, Muhammad") <= super::ALL_FUZZY_CAP);
         // Romanisation variants a typo apart still match.
         assert!(s("Mousa Doudin", "DUDIN, Musa") >= 0.85);
+    }
+
+    #[test]
+    fn a_common_name_and_its_feminine_form_are_two_names() {
+        assert!(s("Luisa López", "LOPEZ, Luis") < 0.85);
+        assert!(s("Zamira Hassanah", "Samir Hassan") < 0.85);
+        // A rare name that lost its final a is a typo.
+        assert!(s("FURUNDZIJ, Anto", "FURUNDZIJA, Anto") >= 0.9);
+    }
+
+    #[test]
+    fn two_vowelless_spellings_write_their_onsets_alike() {
+        assert!(s("موسى يوسفي", "موسی آصف الحسینی") < 0.85);
     }
 
     #[test]

@@ -6,10 +6,8 @@
 //! 1. **Glue/split**: where one side writes as one token what the other
 //!    writes as two ("Abdulrahman" / "Abdul Rahman", "Jinping" / "Jin Ping"),
 //!    the two are merged first — on an exact spelling, or on a long
-//!    skeleton (five consonants; three after a particle or before a
-//!    Persian suffix word: أبوغيث / ABO GHAITH, الصيد / ELSSEID, وهاب زاده
-//!    / VAHABZADEH) when neither part matches on its own; every spelling
-//!    of both parts counts, and the glued token keeps them.
+//!    skeleton (five consonants; three after a particle: أبوغيث / ABO
+//!    GHAITH, الصيد / ELSSEID) when neither part matches on its own.
 //! 2. **Token similarity** ([`token_similarity`]), best over both sides'
 //!    spellings: equal spelling 1.0; equal consonant skeleton (romanisation
 //!    variants) 0.9 — between two Latin spellings only when both begin
@@ -742,27 +740,16 @@ fn glues_at(side: &[Token], i: usize, other: &[Token]) -> bool {
     if a.role == Role::LegalForm || b.role == Role::LegalForm {
         return false;
     }
-    // Every spelling of the pair (romanised words carry alternatives:
-    // زاده `zadh`/`zadeh`).
-    let combos = || {
-        a.spellings()
-            .flat_map(move |x| b.spellings().map(move |y| (x, y)))
-    };
-    if other.iter().any(|o| {
-        o.spellings()
-            .any(|s| combos().any(|(x, y)| is_concat(s, x, y)))
-    }) {
+    if other
+        .iter()
+        .any(|o| o.spellings().any(|s| is_concat(s, &a.text, &b.text)))
+    {
         return true;
     }
     // An Arabic particle glued to its word (أبوغيث `abughith` / ABO
-    // GHAITH, الصيد `al sid` / ELSSEID), or a Persian name and its suffix
-    // word (زارع پور / ZAREPOUR, وهاب زاده / VAHABZADEH), glues on three
-    // consonants; two other words on five.
-    let least = if a.role == Role::Particle || persian_suffix(b) {
-        3
-    } else {
-        5
-    };
+    // GHAITH, الصيد `al sid` / ELSSEID) glues on three consonants; two
+    // other words on five.
+    let least = if a.role == Role::Particle { 3 } else { 5 };
     if !other.iter().any(|o| o.skeleton.len() >= least) {
         return false;
     }
@@ -770,34 +757,25 @@ fn glues_at(side: &[Token], i: usize, other: &[Token]) -> bool {
     if exact_part(a) || exact_part(b) {
         return false;
     }
+    let sk = keys::skeleton_of(&[&a.text, &b.text]);
+    if sk.len() < least || !other.iter().any(|o| o.skeleton == sk) {
+        return false;
+    }
     // Between Latin spellings the skeleton is not enough: the glued
     // spelling must also be a typo of the other token (Abdul Rahman /
     // ABDELRAHMAN; not Christi Eaton / CHRISTINA, Aleksander Arro /
     // ALEXANDER, Janet Wong / JIANTONG).
     let transliterated = a.transliterated || b.transliterated;
-    combos().any(|(x, y)| {
-        let sk = keys::skeleton_of(&[x, y]);
-        if sk.len() < least || !other.iter().any(|o| o.skeleton == sk) {
-            return false;
-        }
-        let glued = format!("{x}{y}");
-        other.iter().any(|o| {
-            o.skeleton == sk
-                && (transliterated
-                    || o.transliterated
-                    || o.spellings().any(|s| {
-                        let budget = edit_budget(s.len().max(glued.len()));
-                        dl_distance(s.as_bytes(), glued.as_bytes(), budget) <= budget
-                    }))
-        })
+    let glued = format!("{}{}", a.text, b.text);
+    other.iter().any(|o| {
+        o.skeleton == sk
+            && (transliterated
+                || o.transliterated
+                || o.spellings().any(|s| {
+                    let budget = edit_budget(s.len().max(glued.len()));
+                    dl_distance(s.as_bytes(), glued.as_bytes(), budget) <= budget
+                }))
     })
-}
-
-/// A Persian name's suffix word, which Persian script writes apart and
-/// Latin spellings glue on: زاده `zadh` (-zadeh), پور `pur` (-pour), نژاد
-/// `nzhad` (-nejad).
-fn persian_suffix(t: &Token) -> bool {
-    t.abjad && matches!(t.text.as_str(), "zadh" | "pur" | "nzhad")
 }
 
 fn needs_glue(side: &[Token], other: &[Token]) -> bool {
@@ -813,20 +791,7 @@ fn glue(side: &mut Vec<Token>, other: &[Token]) -> usize {
         if glues_at(side, i, other) {
             let b = side.remove(i + 1);
             let a = &mut side[i];
-            // The glued spellings: the primary, and the other pairings of
-            // both words' spellings as alternatives.
-            let mut alts: Vec<String> = Vec::new();
-            for x in a.spellings() {
-                for y in b.spellings() {
-                    if (x != a.text || y != b.text) && alts.len() < 4 {
-                        let g = format!("{x}{y}");
-                        if !alts.contains(&g) {
-                            alts.push(g);
-                        }
-                    }
-                }
-            }
-            a.alts = alts;
+            a.alts = Vec::new();
             a.text.push_str(&b.text);
             a.skeleton = keys::skeleton(&a.text);
             a.phonetic = keys::phonetic(&a.text);
@@ -1371,17 +1336,6 @@ mod tests {
     fn an_arabic_particle_glues_to_its_word_on_three_consonants() {
         assert!(s("سليمان جاسم علي أبوغيث", "Sulaiman Jassem ALI ABO GHAITH") >= 0.9);
         assert!(s("سامي بن خميس الصيد", "SAMI BEN KHAMIS ELSSEID") >= 0.9);
-    }
-
-    #[test]
-    fn a_persian_suffix_word_glues_to_its_name() {
-        assert!(
-            s(
-                "سید محسن وهاب زاده مقدم",
-                "Seyed Mohsen Vahabzadeh MOGHADAM"
-            ) >= 0.9
-        );
-        assert!(s("رحمت الله کاکا زاده", "RAHMATULLAH KAKAZADA") >= 0.9);
     }
 
     #[test]

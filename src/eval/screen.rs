@@ -830,6 +830,17 @@ impl ScreenReport {
                 pct(s.rate(at))
             );
         }
+        // The target read per source (above) is the stricter reading; the
+        // innocent names of the three sources together are the other.
+        let n: usize = self.alerts_holdout.iter().map(|s| s.n).sum();
+        let alerts: usize = self.alerts_holdout.iter().map(|s| s.alerts[at]).sum();
+        if n > 0 {
+            let _ = writeln!(
+                o,
+                "- Alert rate at {t:.2}, every innocent source together: {}% ({alerts} of {n}).",
+                pct(alerts as f64 / n as f64)
+            );
+        }
         let _ = writeln!(o);
     }
 

@@ -49,19 +49,19 @@ fn main() {
         shared.is_dir().then_some(shared.as_path()),
         listed_names(&idx).expect("listed names"),
     );
-    let queries: Vec<(Query, bool)> = (0..CUSTOMERS)
-        .map(|n| {
-            let c = customer(&src, n, 1);
-            let q = Query {
-                name: c.name,
-                kind: c.kind,
-                dob: c.dob.as_deref().and_then(parse_query_dob),
-                country: c.country,
-                ids: c.ids,
-            };
-            (q, c.listed)
-        })
-        .collect();
+    // Customer `n` of the generator as a query, and whether it is listed.
+    let query = |n: u64| -> (Query, bool) {
+        let c = customer(&src, n, 1);
+        let q = Query {
+            name: c.name,
+            kind: c.kind,
+            dob: c.dob.as_deref().and_then(parse_query_dob),
+            country: c.country,
+            ids: c.ids,
+        };
+        (q, c.listed)
+    };
+    let queries: Vec<(Query, bool)> = (0..CUSTOMERS).map(query).collect();
     let mut s = Searcher::new(&idx);
     let opts = Options::default();
     let run = |s: &mut Searcher| -> (Vec<f64>, Vec<Stats>, usize) {
@@ -127,43 +127,32 @@ fn main() {
         scored[(scored.len() - 1) * 99 / 100],
         scored[scored.len() - 1]
     );
+    let summary = |what: &str, lat: &[f64]| {
+        let mut sorted = lat.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        println!(
+            "{what}: mean {:.1} µs, p50 {:.0} µs, p99 {:.0} µs, p99.9 {:.0} µs, max {:.0} µs",
+            mean(lat),
+            pct(&sorted, 0.5),
+            pct(&sorted, 0.99),
+            pct(&sorted, 0.999),
+            sorted[sorted.len() - 1]
+        );
+    };
     let (lat2, _, _) = run(&mut s);
-    let mut sorted2 = lat2.clone();
-    sorted2.sort_by(f64::total_cmp);
-    println!(
-        "second pass (token expansions cached): mean {:.1} µs, p50 {:.0} µs, p99 {:.0} µs, p99.9 {:.0} µs, max {:.0} µs",
-        mean(&lat2),
-        pct(&sorted2, 0.5),
-        pct(&sorted2, 0.99),
-        pct(&sorted2, 0.999),
-        sorted2[sorted2.len() - 1]
-    );
+    summary("second pass (token expansions cached)", &lat2);
     // The steady state of a batch or a service: a searcher that has
     // screened other customers before (20,000 of them, none of the 10,000
     // measured) meets these with the tokens they share already expanded,
     // and expands the rest.
     let mut warm = Searcher::new(&idx);
     for n in CUSTOMERS..3 * CUSTOMERS {
-        let c = customer(&src, n, 1);
-        let q = Query {
-            name: c.name,
-            kind: c.kind,
-            dob: c.dob.as_deref().and_then(parse_query_dob),
-            country: c.country,
-            ids: c.ids,
-        };
-        warm.screen(&q, &opts).expect("screen");
+        warm.screen(&query(n).0, &opts).expect("screen");
     }
     let (lat3, _, _) = run(&mut warm);
-    let mut sorted3 = lat3.clone();
-    sorted3.sort_by(f64::total_cmp);
-    println!(
-        "warm pass (searcher warmed on 20,000 other customers): mean {:.1} µs, p50 {:.0} µs, p99 {:.0} µs, p99.9 {:.0} µs, max {:.0} µs",
-        mean(&lat3),
-        pct(&sorted3, 0.5),
-        pct(&sorted3, 0.99),
-        pct(&sorted3, 0.999),
-        sorted3[sorted3.len() - 1]
+    summary(
+        "warm pass (searcher warmed on 20,000 other customers)",
+        &lat3,
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

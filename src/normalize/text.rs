@@ -183,7 +183,12 @@ fn punctuate_chars(s: &str) -> String {
                     word.clear();
                     push_word(&mut out, "and");
                 } else if is_apostrophe(c) {
-                    // dropped: O'Brien -> obrien, Mu'ammar -> muammar
+                    // dropped: O'Brien -> obrien, Mu'ammar -> muammar; but a
+                    // Hebrew geresh after ג ז צ ת ח ד marks another sound
+                    // (ג'ון John): kept, as ׳, for the romaniser.
+                    if word.ends_with(['ג', 'ז', 'צ', 'ץ', 'ת', 'ח', 'ד']) {
+                        word.push('\u{5F3}');
+                    }
                 } else {
                     push_word(&mut out, &word);
                     word.clear();

@@ -26,7 +26,8 @@
 //!   one word `allah`/`ullah`, and a word ending in الله or الدين gives
 //!   the stem with each ending (عبدالله → `abdallah`, `abdullah`).
 //! - Hebrew: a table of our own in the same spirit (vav/yod inside words
-//!   are vowels).
+//!   are vowels); a word with a geresh (ג'ון) is romanised both with the
+//!   sound it marks (`jun`) and without (`gun`).
 //! - Hangul: our own romaniser giving the McCune–Reischauer-style spelling
 //!   the lists use (김정은 → `kim jong un`, 리평철 → `ri pyong chol`) first and
 //!   Revised Romanization (`gim jeong eun`) second, one word a syllable.
@@ -113,7 +114,18 @@ fn romanize_run(run: &str, script: &str) -> Vec<String> {
     match script {
         "Latin" => vec![any_ascii::any_ascii(run)],
         "Arabic" => arabic(run),
-        "Hebrew" => vec![hebrew(run)],
+        "Hebrew" => {
+            // With a geresh both readings: ג' is j in Arabic and English
+            // names as Hebrew writes them (Jabarin, John) but spells a g
+            // that sounds j in the Latin one (Roger, Angelo).
+            let a = hebrew(run, true);
+            let b = hebrew(run, false);
+            if a == b {
+                vec![a]
+            } else {
+                vec![a, b]
+            }
+        }
         "Hangul" => hangul(run),
         "Han" => vec![han(run)],
         _ => {
@@ -363,10 +375,36 @@ fn arabic(run: &str) -> Vec<String> {
 /// Hebrew letters to Latin: like Arabic, the script writes few vowels, so
 /// vav and yod inside a word become the vowels u and i (the skeleton drops
 /// them) and are consonants v and y only at the start of a word.
-fn hebrew(run: &str) -> String {
+fn hebrew(run: &str, read_geresh: bool) -> String {
     let mut out = String::with_capacity(run.len() * 2);
-    for (i, c) in run.chars().enumerate() {
+    let chars: Vec<char> = run.chars().collect();
+    let mut skip = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
         let first = i == 0;
+        // A geresh (׳; folding keeps it, written as an apostrophe too, only
+        // after these letters) after ג ז צ ת ח ד writes a sound Hebrew
+        // lacks, in foreign and Arabic names: ג'ון John, ג'בארין Jabarin,
+        // צ'רלי Charlie.
+        let geresh = chars.get(i + 1) == Some(&'\u{5F3}');
+        let with_geresh = match c {
+            'ג' => Some("j"),
+            'ז' => Some("zh"),
+            'צ' | 'ץ' => Some("ch"),
+            'ת' => Some("th"),
+            'ח' => Some("kh"),
+            'ד' => Some("dh"),
+            _ => None,
+        };
+        if let (true, Some(x)) = (geresh, with_geresh) {
+            skip = true;
+            if read_geresh {
+                out.push_str(x);
+                continue;
+            }
+        }
         let s: &str = match c {
             'א' => "a",
             'ב' => "b",
@@ -523,6 +561,16 @@ mod tests {
         assert_eq!(r("сергей"), vec!["sergey", "sergei"]);
         assert_eq!(r("юрий"), vec!["yuriy", "iurii"]);
         assert!(r("аляксандр").contains(&"alyaksandr".to_string()));
+    }
+
+    #[test]
+    fn a_hebrew_geresh_reads_both_ways() {
+        // Folding keeps the geresh (written ׳ or ') after ג ז צ ת ח ד.
+        let fold = |w: &str| crate::normalize::text::fold(w).into_owned();
+        assert_eq!(r(&fold("ג'בארין")), vec!["jbarin", "gbarin"]);
+        assert_eq!(r(&fold("ג׳ון")), vec!["jun", "gun"]);
+        assert_eq!(r(&fold("צ'רלי")), vec!["chrli", "tsrli"]);
+        assert_eq!(r("גבאי"), vec!["gbai"]);
     }
 
     #[test]

@@ -13,11 +13,14 @@ use embargo::model::NameStrength;
 use embargo::score::compare_tokens;
 use embargo::search::{Options, Query, Searcher, WEAK_ALIAS_FACTOR};
 
-fn index() -> Index {
+fn index(list: &str) -> Index {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let found = embargo::source::read_paths(&[repo.join("data/lists/un-sc")]);
+    let found = embargo::source::read_paths(&[repo.join("data/lists").join(list)]);
     assert!(found.errors.is_empty(), "{:?}", found.errors);
-    let dir = std::env::temp_dir().join(format!("embargo-pruning-test-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "embargo-pruning-test-{list}-{}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     build(&found.lists, &dir).expect("build");
     Index::open(&dir).expect("open")
@@ -86,7 +89,7 @@ fn variants(name: &str) -> Vec<String> {
 
 #[test]
 fn screening_finds_every_hit_that_scoring_every_name_finds() {
-    let idx = index();
+    let idx = index("un-sc");
     let mut queries: Vec<String> = [
         "John Smith",
         "Mohammed Ali",
@@ -123,15 +126,51 @@ fn screening_finds_every_hit_that_scoring_every_name_finds() {
         }
     }
     assert!(long > 0, "the UN list has names of more than 15 tokens");
-    let mut searcher = Searcher::new(&idx);
+    let hits_checked = check(&idx, &queries);
+    assert!(hits_checked > 200, "only {hits_checked} hits checked");
+}
+
+/// The same on a list of companies (OFAC's non-SDN lists: Russian joint
+/// stock companies and their legal forms, JSC, OJSC, PAO, beside Latin
+/// given names a legal form is a sound or a skeleton away from).
+#[test]
+fn screening_a_list_of_companies_finds_every_hit_that_scoring_every_name_finds() {
+    let idx = index("ofac-cons");
+    let mut queries: Vec<String> = [
+        "Jessica Chen",
+        "Jessica Smith",
+        "Joint Stock Company",
+        "OJSC Trading",
+        "Public Joint Stock Company Rostelecom",
+        "Otkrytoe Aktsionernoe Obshchestvo",
+        "Mary Murrow",
+        "Wendi Smith",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut nid = 0;
+    while nid < idx.name_count() && queries.len() < 100 {
+        let n = idx.name(nid).expect("name");
+        queries.extend(variants(n.text));
+        nid += 61;
+    }
+    let hits_checked = check(&idx, &queries);
+    assert!(hits_checked > 100, "only {hits_checked} hits checked");
+}
+
+/// Screens every query at three thresholds and asserts the hits are
+/// those of scoring every name; returns the number of hits checked.
+fn check(idx: &Index, queries: &[String]) -> usize {
+    let mut searcher = Searcher::new(idx);
     let mut hits_checked = 0;
     for threshold in [0.85f32, 0.75, 0.6] {
         let opts = Options {
             threshold,
             max_hits: usize::MAX,
         };
-        for q in &queries {
-            let want = exhaustive(&idx, q, threshold);
+        for q in queries {
+            let want = exhaustive(idx, q, threshold);
             let got: BTreeMap<String, f32> = searcher
                 .screen(
                     &Query {
@@ -160,5 +199,5 @@ fn screening_finds_every_hit_that_scoring_every_name_finds() {
             hits_checked += want.len();
         }
     }
-    assert!(hits_checked > 200, "only {hits_checked} hits checked");
+    hits_checked
 }

@@ -41,7 +41,7 @@ pub struct Index {
     /// [`Index::per_name`]).
     per_name: std::sync::OnceLock<Vec<[f32; 4]>>,
     /// Per-term figures a caller derives once (see [`Index::per_term`]).
-    per_term: std::sync::OnceLock<Vec<f32>>,
+    per_term: std::sync::OnceLock<Vec<(f32, u8)>>,
     /// The Bloom filter of term spellings and skeleton keys (see
     /// [`Index::probe`]).
     probe: std::sync::OnceLock<super::probe::Probe>,
@@ -470,10 +470,11 @@ impl Index {
         self.per_name.get_or_init(|| make(self))
     }
 
-    /// One figure per term id, computed by `make` on first use and then
-    /// shared by every thread (the matcher keeps the heaviest list token
-    /// of each term here). Every caller must pass the same `make`.
-    pub fn per_term(&self, make: impl FnOnce(&Index) -> Vec<f32>) -> &[f32] {
+    /// A figure and a set of flags per term id, computed by `make` on
+    /// first use and then shared by every thread (the matcher keeps the
+    /// heaviest list token of each term here, and which kinds of list
+    /// token spell it). Every caller must pass the same `make`.
+    pub fn per_term(&self, make: impl FnOnce(&Index) -> Vec<(f32, u8)>) -> &[(f32, u8)] {
         self.per_term.get_or_init(|| make(self))
     }
 

@@ -547,6 +547,21 @@ pub fn token_similarity(q: &Token, l: &Token) -> Option<(f32, How)> {
     similarity(TokenView::of(q), TokenView::of(l))
 }
 
+/// Which kinds of list token spell a term, as bits (what
+/// [`similarity_bound_for`] narrows its readings with).
+pub mod spelled_by {
+    /// A token of any role but a legal form (a word, title, particle or
+    /// initial).
+    pub const NAME_PART: u8 = 1;
+    /// A token romanised from an abjad.
+    pub const ABJAD: u8 = 2;
+    /// A token that writes its vowels (Latin, or romanised from a script
+    /// that writes them).
+    pub const VOWELLED: u8 = 4;
+    /// Unknown: any kind.
+    pub const ANY: u8 = NAME_PART | ABJAD | VOWELLED;
+}
+
 /// The most a query token can score against any list token spelled `text`
 /// (with that skeleton and phonetic code), whatever the list token's role,
 /// script and other spellings may be: the larger of its similarity to the
@@ -554,6 +569,33 @@ pub fn token_similarity(q: &Token, l: &Token) -> Option<(f32, How)> {
 /// rules) and as a word romanised from a script that writes its vowels
 /// (no long-vowel check). What the matcher prunes with.
 pub fn similarity_bound(q: TokenView<'_>, text: &str, skeleton: &str, phonetic: &str) -> f32 {
+    similarity_bound_for(q, text, skeleton, phonetic, spelled_by::ANY)
+}
+
+/// [`similarity_bound`] over only the list tokens `kinds` says spell the
+/// term ([`spelled_by`] bits): a term only legal forms spell meets no
+/// other query token (0), and a term no abjad romanisation spells is not
+/// read as one (JSC, a legal form, is not the vowel-less spelling of
+/// Jessica).
+pub fn similarity_bound_for(
+    q: TokenView<'_>,
+    text: &str,
+    skeleton: &str,
+    phonetic: &str,
+    kinds: u8,
+) -> f32 {
+    if kinds & spelled_by::NAME_PART == 0 && q.role != Role::LegalForm {
+        return 0.0;
+    }
+    let spelled = |abjad: bool| {
+        kinds
+            & if abjad {
+                spelled_by::ABJAD
+            } else {
+                spelled_by::VOWELLED
+            }
+            != 0
+    };
     let mut l = TokenView {
         text,
         alts: &[],
@@ -567,8 +609,13 @@ pub fn similarity_bound(q: TokenView<'_>, text: &str, skeleton: &str, phonetic: 
         abjad: !q.abjad,
         syllabic: false,
     };
-    let a = similarity(q, l).map_or(0.0, |x| x.0);
-    if a >= 1.0 {
+    let first = spelled(l.abjad);
+    let a = if first {
+        similarity(q, l).map_or(0.0, |x| x.0)
+    } else {
+        0.0
+    };
+    if a >= 1.0 || !spelled(!l.abjad) {
         return a;
     }
     // The two readings differ only where a skeleton or the phonetic code
@@ -578,7 +625,7 @@ pub fn similarity_bound(q: TokenView<'_>, text: &str, skeleton: &str, phonetic: 
     let meets = q.skeleton == skeleton
         || q.alts.iter().any(|x| keys::skeleton(x) == skeleton)
         || (q.phonetic.len() >= 3 && q.phonetic == phonetic);
-    if !meets {
+    if first && !meets {
         return a;
     }
     l.abjad = !l.abjad;
@@ -1448,5 +1495,73 @@ mod tests {
         assert!(x.capped.is_some());
         assert!(s("梁宇", "PAO, Yu Liang") <= super::PARTIAL_SYLLABLES_CAP);
         assert!(s("赵伟", "WEI, Zhao") >= 0.99);
+    }
+}
+
+#[cfg(test)]
+mod bound_tests {
+    use super::{similarity_bound, similarity_bound_for, spelled_by, TokenView};
+    use crate::analysis::{analyze, keys};
+
+    /// The bound of the first token of `query` against a term spelled
+    /// `text`, over list tokens of the kinds `kinds`.
+    fn bound(query: &str, text: &str, kinds: u8) -> f32 {
+        let a = analyze(query);
+        let t = &a.tokens[0];
+        let ph = keys::phonetic(&t.text);
+        let q = TokenView {
+            phonetic: &ph,
+            ..TokenView::of(t)
+        };
+        similarity_bound_for(q, text, &keys::skeleton(text), &keys::phonetic(text), kinds)
+    }
+
+    #[test]
+    fn a_term_only_legal_forms_spell_bounds_a_name_part_at_nothing() {
+        assert_eq!(bound("Jessica", "jsc", spelled_by::VOWELLED), 0.0);
+        assert!(bound("Jessica", "jsc", spelled_by::ANY) > 0.0);
+    }
+
+    #[test]
+    fn a_term_no_abjad_spells_is_not_read_as_vowel_less() {
+        // As an Arabic romanisation `jsc` is Jessica's consonants; as a
+        // Latin word it is only a sound alike.
+        let loose = bound("Jessica", "jsc", spelled_by::ANY);
+        let latin = bound(
+            "Jessica",
+            "jsc",
+            spelled_by::NAME_PART | spelled_by::VOWELLED,
+        );
+        let abjad = bound("Jessica", "jsc", spelled_by::NAME_PART | spelled_by::ABJAD);
+        assert!(latin < loose, "{latin} {loose}");
+        assert_eq!(abjad, loose);
+    }
+
+    #[test]
+    fn the_bound_for_any_kind_is_the_unnarrowed_bound() {
+        for (q, t) in [
+            ("Mohammed", "mhmd"),
+            ("محمد", "muhammad"),
+            ("Smith", "smyth"),
+        ] {
+            let a = analyze(q);
+            let tok = &a.tokens[0];
+            let ph = keys::phonetic(&tok.text);
+            let v = TokenView {
+                phonetic: &ph,
+                ..TokenView::of(tok)
+            };
+            let (sk, tp) = (keys::skeleton(t), keys::phonetic(t));
+            assert_eq!(
+                similarity_bound(v, t, &sk, &tp),
+                similarity_bound_for(v, t, &sk, &tp, spelled_by::ANY)
+            );
+            // Narrowing never raises the bound.
+            for k in 1..=spelled_by::ANY {
+                assert!(
+                    similarity_bound_for(v, t, &sk, &tp, k) <= similarity_bound(v, t, &sk, &tp)
+                );
+            }
+        }
     }
 }

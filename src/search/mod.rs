@@ -88,8 +88,8 @@ use crate::index::format::{key, normalize_id, vowel_swap_keys};
 use crate::index::{Index, PostingsRef, TokenRef};
 use crate::model::{DateOfBirth, HitFacts, Kind, NameStrength, PartialDate};
 use crate::score::{
-    compare_tokens, edit_budget, is_patronymic_bytes, similarity_bound, Pair, TokenView,
-    LEAST_UNMATCHED_LISTED_COST, PATRONYMIC_COST,
+    compare_tokens, edit_budget, is_patronymic_bytes, similarity_bound_for, spelled_by, Pair,
+    TokenView, LEAST_UNMATCHED_LISTED_COST, PATRONYMIC_COST,
 };
 
 /// The default threshold (see the README's evaluation section for the
@@ -522,28 +522,37 @@ fn name_costs(idx: &Index) -> Vec<[f32; 4]> {
 /// bound takes the weight from the tokens themselves. One more figure at
 /// the end: the lightest list token of all. A table that cannot be read
 /// gives every term the largest weight, 1, and the lightest weight 0.
-fn term_max_weights(idx: &Index) -> Vec<f32> {
+fn term_max_weights(idx: &Index) -> Vec<(f32, u8)> {
     let n = idx.term_count() as usize;
-    let mut w = vec![0.0f32; n + 1];
-    w[n] = 1.0;
+    let mut w = vec![(0.0f32, 0u8); n + 1];
+    w[n] = (1.0, spelled_by::ANY);
     let mut fill = || -> Result<()> {
         for nid in 0..idx.name_count() {
             let nr = idx.name_shape(nid)?;
             for j in 0..nr.token_count() {
                 let t = idx.token_ref(&nr, j)?;
+                let mut kinds = if t.abjad {
+                    spelled_by::ABJAD
+                } else {
+                    spelled_by::VOWELLED
+                };
+                if t.role != Role::LegalForm {
+                    kinds |= spelled_by::NAME_PART;
+                }
                 for tid in std::iter::once(t.term).chain(t.alts.iter()) {
-                    if (tid as usize) < n {
-                        w[tid as usize] = w[tid as usize].max(t.weight);
+                    if let Some(x) = w.get_mut(tid as usize).filter(|_| (tid as usize) < n) {
+                        x.0 = x.0.max(t.weight);
+                        x.1 |= kinds;
                     }
                 }
-                w[n] = w[n].min(t.weight);
+                w[n].0 = w[n].0.min(t.weight);
             }
         }
         Ok(())
     };
     if n == 0 || fill().is_err() {
-        let mut w = vec![1.0; n + 1];
-        w[n] = 0.0;
+        let mut w = vec![(1.0, spelled_by::ANY); n + 1];
+        w[n].0 = 0.0;
         return w;
     }
     w
@@ -903,15 +912,18 @@ impl<'i> Searcher<'i> {
         let mut v: Vec<Reach> = Vec::with_capacity(out.len());
         for (tid, exact) in out {
             let (text, skeleton, phonetic) = idx.term(tid)?;
+            let (w, kinds) = heaviest
+                .get(tid as usize)
+                .copied()
+                .unwrap_or((1.0, spelled_by::ANY));
             let sim = if exact {
                 1.0
             } else {
                 // At least what any list token of that spelling scores.
-                similarity_bound(view, text, skeleton, phonetic)
+                similarity_bound_for(view, text, skeleton, phonetic, kinds)
             };
             // A term no more alike than the unretrieved bound adds nothing.
             if sim > unretrieved {
-                let w = heaviest.get(tid as usize).copied().unwrap_or(1.0);
                 v.push(Reach {
                     tid,
                     sim,
@@ -978,7 +990,7 @@ impl<'i> Searcher<'i> {
         // Per query token: its reaches and its bound contributions.
         let lightest = {
             let h = idx.per_term(term_max_weights);
-            h.last().copied().unwrap_or(0.0)
+            h.last().map_or(0.0, |x| x.0)
         };
         let mut prep: Vec<Prepared> = Vec::with_capacity(n);
         for t in a.tokens.iter().take(n) {

@@ -821,8 +821,9 @@ fn is_concat(s: &str, a: &str, b: &str) -> bool {
 /// Whether tokens `i` and `i + 1` of `side` should be glued against
 /// `other`: their concatenation is a spelling there, or — when neither part
 /// already matches a token there exactly (else "Yan Novikov" would swallow
-/// "Yan" into "novikov") — its long skeleton is, and between Latin
-/// spellings the concatenation is also within the typo budget of it.
+/// "Yan" into "novikov") and each part has consonants — its long skeleton
+/// is, and between Latin spellings the concatenation is also within the
+/// typo budget of it.
 fn glues_at(side: &[Token], i: usize, other: &[Token]) -> bool {
     let (a, b) = (&side[i], &side[i + 1]);
     if a.role == Role::LegalForm || b.role == Role::LegalForm {
@@ -839,6 +840,12 @@ fn glues_at(side: &[Token], i: usize, other: &[Token]) -> bool {
     }
     let exact_part = |t: &Token| other.iter().any(|o| o.spellings().any(|s| s == t.text));
     if exact_part(a) || exact_part(b) {
+        return false;
+    }
+    // Each part must bring consonants: a part of vowels only (the
+    // initial I of "Versatile Industries (I)") adds nothing to the
+    // skeleton, and the other part alone already meets on it.
+    if a.skeleton.is_empty() || b.skeleton.is_empty() {
         return false;
     }
     let sk = keys::skeleton_of(&[&a.text, &b.text]);
@@ -1389,6 +1396,18 @@ mod tests {
     fn glued_and_split_spellings_meet() {
         assert!(s("Abdulrahman Ahmed", "Abdul Rahman Ahmed") > 0.9);
         assert!(s("Al Qaida", "Alqaida") > 0.85);
+    }
+
+    #[test]
+    fn a_part_of_vowels_only_does_not_glue_on_a_skeleton() {
+        use crate::analysis::analyze;
+        // `industries` + `i` has the skeleton of INDUSTRIAS, but the I adds
+        // no consonant: the two stay apart.
+        let (q, l) = (analyze("Versatile Industries (I)"), analyze("Industrias"));
+        assert!(!super::glues_at(&q.tokens, 1, &l.tokens));
+        // Parts that both bring consonants still glue on it.
+        let (q, l) = (analyze("Abdul Rahman"), analyze("ABDELRAHMAN"));
+        assert!(super::glues_at(&q.tokens, 0, &l.tokens));
     }
 
     #[test]

@@ -1027,7 +1027,7 @@ impl<'i> Searcher<'i> {
             }
             let bits = (1u64 << i) | (1u64 << (i + 1));
             let before = glue_names.len();
-            let names = self.glued_pair(&x.text, &y.text)?;
+            let names = self.glued_pair(x, y)?;
             glue_names.extend(names.iter().map(|&nid| (nid, bits)));
             if glue_names.len() > before {
                 glue_slack += x.weight.min(y.weight);
@@ -1036,7 +1036,11 @@ impl<'i> Searcher<'i> {
                     at: i,
                     concat: idx.term_id(&token.text),
                     parts: [idx.term_id(&x.text), idx.term_id(&y.text)],
-                    skeleton: token.skeleton.clone(),
+                    skeleton: if x.skeleton.is_empty() || y.skeleton.is_empty() {
+                        String::new()
+                    } else {
+                        token.skeleton.clone()
+                    },
                     token,
                     exp: None,
                     chains: 0,
@@ -1417,13 +1421,12 @@ impl<'i> Searcher<'i> {
         Ok(hits)
     }
 
-    /// The per-name bound (module docs): `(lhs, rhs, estimate)`; the name
-    /// can reach `thr` only if `lhs ≥ rhs`; the estimate (an upper bound of
-    /// the score before the matching rule) ranks names under the hard cap.
     /// The names with a token that the two query tokens glued may be
     /// (the glued spelling, or its skeleton of 5 letters or more). Not
     /// memoised: first and last names rarely repeat as a pair.
-    fn glued_pair(&self, x: &str, y: &str) -> Result<Vec<u32>> {
+    fn glued_pair(&self, x: &Token, y: &Token) -> Result<Vec<u32>> {
+        let has_consonants = !x.skeleton.is_empty() && !y.skeleton.is_empty();
+        let (x, y) = (x.text.as_str(), y.text.as_str());
         let idx: &Index = &self.index;
         let probe = idx.probe();
         let mut names: Vec<u32> = Vec::new();
@@ -1443,8 +1446,9 @@ impl<'i> Searcher<'i> {
                 names.extend(idx.postings(tid)?.iter());
             }
         }
+        // (The scorer's skeleton glue wants consonants from both parts.)
         let sk = crate::analysis::keys::skeleton_of(&[x, y]);
-        if sk.len() >= 5 && probe.may_be_skeleton(sk.as_bytes()) {
+        if has_consonants && sk.len() >= 5 && probe.may_be_skeleton(sk.as_bytes()) {
             for tid in idx.key_list(key::SKELETON, sk.as_bytes())?.iter() {
                 names.extend(idx.postings(tid)?.iter());
             }
@@ -1497,6 +1501,9 @@ impl<'i> Searcher<'i> {
         }
     }
 
+    /// The per-name bound (module docs): `(lhs, rhs, estimate)`; the name
+    /// can reach `thr` only if `lhs ≥ rhs`; the estimate (an upper bound of
+    /// the score before the matching rule) ranks names under the hard cap.
     ///
     /// `glues` marks the query tokens that may start a glued group against
     /// this name (bit i: tokens i and i + 1, see [`Self::query_glues`]).

@@ -36,7 +36,7 @@ use crate::normalize::{
 
 /// Version of the analysis rules, dictionaries and weight table. Any change
 /// that alters a token, key or weight bumps it; indexes record it.
-pub const ANALYSIS_VERSION: &str = "analysis-8";
+pub const ANALYSIS_VERSION: &str = "analysis-9";
 
 /// What part of a name a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -89,6 +89,11 @@ pub struct Token {
     /// different ones are different names, not spellings of one.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub syllabic: bool,
+    /// The first of exactly two family words written before a comma in a
+    /// Latin-script name (FLORES in "FLORES GOMEZ, Felipe"): a Spanish
+    /// double surname, led by the one a person keeps when using one.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub lead_surname: bool,
 }
 
 impl Token {
@@ -237,12 +242,40 @@ fn analyze_with(name: &str, phonetic: bool) -> Analysis {
                 transliterated: flags.transliterated,
                 abjad: flags.abjad,
                 syllabic: flags.syllabic,
+                lead_surname: false,
             }
         })
         .collect();
+    let mut tokens: Vec<Token> = tokens;
+    mark_lead_surname(name, &mut tokens);
     Analysis {
         folded: folded.into_owned(),
         tokens,
+    }
+}
+
+/// Marks the lead surname (see [`Token::lead_surname`]): the name is
+/// written "FAMILY1 FAMILY2, Given…", both family words are Latin-script
+/// name words that became one token each, and a name word follows.
+fn mark_lead_surname(name: &str, tokens: &mut [Token]) {
+    let Some((family, given)) = name.split_once(',') else {
+        return;
+    };
+    if given.contains(',') {
+        return;
+    }
+    let family = fold(family);
+    let words: Vec<&str> = family.split(' ').filter(|w| !w.is_empty()).collect();
+    let [w1, w2] = words[..] else {
+        return;
+    };
+    let word = |t: &Token, w: &str| t.role == Role::Word && !t.transliterated && t.text == w;
+    let ok = tokens.len() >= 3
+        && word(&tokens[0], w1)
+        && word(&tokens[1], w2)
+        && tokens[2..].iter().any(|t| t.role == Role::Word);
+    if ok {
+        tokens[0].lead_surname = true;
     }
 }
 
@@ -317,6 +350,27 @@ mod tests {
 
     fn texts(a: &Analysis) -> Vec<&str> {
         a.tokens.iter().map(|t| t.text.as_str()).collect()
+    }
+
+    fn leads(name: &str) -> Vec<String> {
+        analyze(name)
+            .tokens
+            .into_iter()
+            .filter(|t| t.lead_surname)
+            .map(|t| t.text)
+            .collect()
+    }
+
+    #[test]
+    fn the_first_of_two_family_words_before_a_comma_leads() {
+        assert_eq!(leads("FLORES GOMEZ, Felipe"), ["flores"]);
+        assert_eq!(leads("RODRÍGUEZ OREJUELA, Gilberto José"), ["rodriguez"]);
+        // One family word, no comma, a particle, or no given name: none.
+        assert!(leads("GOMEZ, Felipe").is_empty());
+        assert!(leads("Felipe Flores Gomez").is_empty());
+        assert!(leads("DE LA CRUZ, Juan").is_empty());
+        assert!(leads("FLORES GOMEZ,").is_empty());
+        assert!(leads("АБРАМОВ ИВАНОВ, Пётр").is_empty());
     }
 
     #[test]

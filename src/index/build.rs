@@ -107,14 +107,18 @@ fn strength_code(s: NameStrength) -> u8 {
 
 /// A token's script byte (see `format`'s `TOKENS`).
 fn script_code(t: &crate::analysis::Token) -> u8 {
-    if t.abjad {
+    let script = if t.abjad {
         2
     } else if t.syllabic {
         3
     } else {
         u8::from(t.transliterated)
-    }
+    };
+    script | if t.lead_surname { LEAD_SURNAME_BIT } else { 0 }
 }
+
+/// The script byte's flag for [`crate::analysis::Token::lead_surname`].
+pub(crate) const LEAD_SURNAME_BIT: u8 = 0x80;
 
 fn role_code(r: Role) -> u8 {
     match r {

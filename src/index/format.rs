@@ -21,7 +21,7 @@
 //! | 2 | `TERMS` | per term id, 32 bytes: text (off u32, len u32), skeleton (off u32, len u32), phonetic (off u32, len u32), postings (off u32 in `POSTINGS`, count u32) |
 //! | 3 | `POSTINGS` | u32 name ids, sorted, per term |
 //! | 4 | `NAMES` | per name id, 20 bytes: entity index u32, first token u32 (in `TOKENS`), token count u16, strength u8 (0 primary, 1 aka, 2 weak aka, 3 fka, 4 nka), reserved u8, text (off u32, len u32) |
-//! | 5 | `TOKENS` | per token, 16 bytes: term id u32, weight f32, role u8, script u8 (0 Latin, 1 transliterated, 2 transliterated from a script writing no short vowels: Arabic, Persian, Hebrew; 3 a syllable of a script writing a syllable a character: Han, Hangul), alt count u16, first alt u32 (in `ALTS`) |
+//! | 5 | `TOKENS` | per token, 16 bytes: term id u32, weight f32, role u8, script u8 (low 7 bits: 0 Latin, 1 transliterated, 2 transliterated from a script writing no short vowels: Arabic, Persian, Hebrew; 3 a syllable of a script writing a syllable a character: Han, Hangul; bit 7: the lead surname of a Spanish double surname, `Token::lead_surname`), alt count u16, first alt u32 (in `ALTS`) |
 //! | 6 | `ALTS` | u32 term ids of alternative spellings |
 //! | 7 | `ENTITIES` | per entity, 64 bytes: id (off u32, len u32), list index u16, kind u8 (0 person, 1 organization, 2 vessel, 3 aircraft, 4 unknown), reserved u8, first name u32, name count u32 (names of an entity are consecutive), record (off u32 in `records.bin`, len u32), content hash (sha256 of the record, 32 bytes), reserved (4 bytes) |
 //! | 8 | `KEYLISTS` | u32 lists referenced from `keys.fst` |
@@ -37,7 +37,7 @@
 //! version is refused with a message to rebuild it.
 
 /// Version of this format. Bump on any change to the files above.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 /// Magic bytes at the start of `tables.bin`.
 pub const MAGIC: &[u8; 8] = b"EMBGTBL1";
 /// Header size of `tables.bin`.

@@ -551,6 +551,7 @@ impl Index {
                 transliterated: t.transliterated,
                 abjad: t.abjad,
                 syllabic: t.syllabic,
+                lead_surname: t.lead_surname,
             });
         }
         Ok(out)
@@ -582,7 +583,9 @@ impl Index {
         }
         // 0 Latin, 1 transliterated, 2 transliterated from an abjad, 3 a
         // syllable (Han, Hangul).
-        let script = r.get(9).copied().unwrap_or(0);
+        let byte = r.get(9).copied().unwrap_or(0);
+        let lead_surname = byte & super::build::LEAD_SURNAME_BIT != 0;
+        let script = byte & !super::build::LEAD_SURNAME_BIT;
         let (transliterated, abjad, syllabic) = (script != 0, script == 2, script == 3);
         let n_alts = le::u16_at(r, 10).unwrap_or(0);
         let first_alt = le::u32_at(r, 12).unwrap_or(0);
@@ -593,6 +596,7 @@ impl Index {
             transliterated,
             abjad,
             syllabic,
+            lead_surname,
             alts: self.u32_list(section::ALTS, first_alt, n_alts as u32)?,
         })
     }
@@ -681,6 +685,8 @@ pub struct TokenRef<'a> {
     pub abjad: bool,
     /// A syllable of Han or Hangul.
     pub syllabic: bool,
+    /// The lead surname of a Spanish double surname.
+    pub lead_surname: bool,
     pub alts: U32List<'a>,
 }
 
@@ -693,6 +699,7 @@ impl Default for TokenRef<'_> {
             transliterated: false,
             abjad: false,
             syllabic: false,
+            lead_surname: false,
             alts: U32List::default(),
         }
     }

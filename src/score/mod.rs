@@ -102,6 +102,13 @@
 //!    is left over on either side — 韩伟 / WEI, Ta Han — the score is
 //!    capped at [`PARTIAL_SYLLABLES_CAP`], below the default threshold:
 //!    such names draw on few syllables, and another one is another name.
+//! 9. **The second of two surnames**: a list name written "FLORES GOMEZ,
+//!    Felipe" has a Spanish double surname, led by the first (the one a
+//!    person who uses one surname keeps). When the query meets the second
+//!    and leaves the first unpaired — "Felipe Gomez" — the score is capped
+//!    at [`SECOND_SURNAME_CAP`], below the default threshold: Gómez is the
+//!    mother's family, and Felipe Gómez another man. Dropping the second
+//!    ("Felipe Flores") is how such names are used and is not concerned.
 
 use serde::Serialize;
 
@@ -115,6 +122,9 @@ pub const ONE_FUZZY_CAP: f32 = 0.8;
 /// Score ceiling for a match between Latin spellings where every name pair
 /// is fuzzy and one of them weaker than [`WEAK_PAIR`].
 pub const ALL_FUZZY_CAP: f32 = 0.84;
+/// Score ceiling for a match that leaves out the lead surname of a Spanish
+/// double surname and meets the second (module docs, rule 9).
+pub const SECOND_SURNAME_CAP: f32 = 0.84;
 /// Score ceiling for a name written in syllables (Han, Hangul) matched
 /// with a name token left over on either side.
 pub const PARTIAL_SYLLABLES_CAP: f32 = 0.84;
@@ -1129,6 +1139,23 @@ pub fn compare_tokens(query: &[Token], listed: &[Token]) -> Comparison {
             capped = Some("a common name met, the other part two edits apart in a short word that sounds different".into());
         }
     }
+    // The second of a Spanish double surname met, the first left out
+    // (Felipe Gomez / FLORES GOMEZ, Felipe): another family.
+    if capped.is_none() && score > SECOND_SURNAME_CAP {
+        let second_only = l.iter().enumerate().any(|(j, t)| {
+            t.lead_surname
+                && !l_used[j]
+                && l_used.get(j + 1).copied().unwrap_or(false)
+                && l[j + 1].role.is_name()
+        });
+        if second_only {
+            score = SECOND_SURNAME_CAP;
+            capped = Some(
+                "the second of two surnames met, the first (the lead one in Spanish naming) left out"
+                    .into(),
+            );
+        }
+    }
     // A name in syllables (Han, Hangul) is whole or another name: a
     // syllable left over on either side is another given name (韩伟 / WEI,
     // Ta Han) — also one read as a legal form (梁宇 / PAO, Yu Liang: PAO
@@ -1390,6 +1417,17 @@ mod tests {
             .pairs
             .iter()
             .all(|p| p.similarity <= super::LATIN_PHONETIC_SIMILARITY));
+    }
+
+    #[test]
+    fn the_second_of_two_surnames_alone_is_another_family() {
+        // Gómez is Felipe FLORES GÓMEZ's mother's family.
+        assert!(s("Felipe Gomez", "FLORES GOMEZ, Felipe") <= super::SECOND_SURNAME_CAP);
+        // Keeping the first and dropping the second is how the name is used.
+        assert!(s("Felipe Flores", "FLORES GOMEZ, Felipe") >= 0.9);
+        assert_eq!(s("Felipe Flores Gomez", "FLORES GOMEZ, Felipe"), 1.0);
+        // Written without the comma the order says nothing: not concerned.
+        assert!(s("Felipe Gomez", "Felipe FLORES GOMEZ") > 0.85);
     }
 
     #[test]

@@ -169,8 +169,9 @@ pub fn for_each_vowel_slot(word: &str, mut f: impl FnMut(usize, u8)) -> usize {
 /// سليماني `slimani` is Slimani, not SALMAN; سيفي `sifi` is not Sophie.
 /// A Latin spelling may write more vowels (the short ones), and other
 /// ones within reason: lists write ا as a or e, ي as i, e, y — or a at a
-/// Persian word's end (مرتضی `mrtdi`, Morteza) — and و as u, o or w; a
-/// final a may be i (ى).
+/// Persian word's end (مرتضی `mrtdi`, Morteza) — and و as u, o or w (a
+/// only before l: Hall הול; not Mahmoud for מוחמד `mukhmd`); a final a
+/// may be i (ى).
 pub fn long_vowels_written(vowelless: &str, latin: &str) -> bool {
     const SLOTS: usize = 32;
     let bit = |c: u8| -> u8 {
@@ -190,7 +191,7 @@ pub fn long_vowels_written(vowelless: &str, latin: &str) -> bool {
         match c {
             b'a' => 1 | 2 | 8 | 16,
             b'i' | b'y' => 4 | 2 | 32 | 1,
-            b'u' | b'w' | b'o' => 16 | 8 | 64 | 1,
+            b'u' | b'w' | b'o' => 16 | 8 | 64,
             b'e' => 1 | 2 | 4 | 32,
             _ => 0x7f,
         }
@@ -215,6 +216,13 @@ pub fn long_vowels_written(vowelless: &str, latin: &str) -> bool {
             have[k] |= bit(c);
         }
     });
+    // An a before l is the English "all", which Hebrew and Arabic write
+    // with their u letter (הול Hall, בול Ball).
+    for (k, &c) in skeleton(latin).as_bytes().iter().enumerate().take(SLOTS) {
+        if c == b'l' && have[k] & 1 != 0 {
+            have[k] |= 16;
+        }
+    }
     want.iter().zip(&have).all(|(&w, &h)| w == 0 || w & h != 0)
 }
 
@@ -307,6 +315,20 @@ pub fn phonetic(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::skeleton as s;
+
+    #[test]
+    fn a_latin_spelling_writes_the_long_vowels_of_a_vowel_less_one() {
+        use super::long_vowels_written as w;
+        // سعدي `sdi` is Saadi, not SAUD.
+        assert!(w("sdi", "saadi"));
+        assert!(!w("sdi", "saud"));
+        // Hebrew ו is u, o or w: מוחמד `mukhmd` is Mohammed's spelling,
+        // and its u is not Mahmoud's a.
+        assert!(w("mukhmd", "muhammad"));
+        assert!(!w("mukhmd", "mahmoud"));
+        // Before l it is the English "all": הול `hul` is Hall.
+        assert!(w("hul", "hall"));
+    }
 
     #[test]
     fn the_phonetic_memo_gives_the_computed_code() {

@@ -171,7 +171,8 @@ pub fn for_each_vowel_slot(word: &str, mut f: impl FnMut(usize, u8)) -> usize {
 /// ones within reason: lists write ا as a or e, ي as i, e, y — or a at a
 /// Persian word's end (مرتضی `mrtdi`, Morteza) — and و as u, o or w (a
 /// only before l: Hall הול; not Mahmoud for מוחמד `mukhmd`); a final a
-/// may be i (ى).
+/// may be i (ى). A final i or y after a consonant is a long vowel the
+/// vowel-less spelling must write too.
 pub fn long_vowels_written(vowelless: &str, latin: &str) -> bool {
     const SLOTS: usize = 32;
     let bit = |c: u8| -> u8 {
@@ -206,6 +207,19 @@ pub fn long_vowels_written(vowelless: &str, latin: &str) -> bool {
     // write for a final ye (حقانى Haqqani, ولى Wali).
     if n < SLOTS && want[n] & 1 != 0 {
         want[n] |= 4 | 2 | 32;
+    }
+    // A Latin name that ends in i or y after its last consonant has a long
+    // vowel there (the nisba -i, Levi), which a vowel-less spelling writes
+    // too (سعدي `sdi`, לוי `lui`): כהן `khn` is not KHANANI.
+    let l = latin.as_bytes();
+    let final_i = l.len() >= 2
+        && matches!(l[l.len() - 1], b'i' | b'y')
+        && !matches!(
+            l[l.len() - 2],
+            b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'w'
+        );
+    if final_i && n > 0 && n < SLOTS && want[n] == 0 {
+        return false;
     }
     if want.iter().all(|&m| m == 0) {
         return true;
@@ -328,6 +342,9 @@ mod tests {
         assert!(!w("mukhmd", "mahmoud"));
         // Before l it is the English "all": הול `hul` is Hall.
         assert!(w("hul", "hall"));
+        // A final i is written: כהן `khn` is not KHANANI, לוי `lui` is Levi.
+        assert!(!w("khn", "khanani"));
+        assert!(w("lui", "levi"));
     }
 
     #[test]

@@ -11,7 +11,8 @@
 //!   hyphens, dashes, slashes, commas and other punctuation become spaces,
 //! - dotted initialisms are glued (`S.A.` → `sa`, `U.S.A` → `usa`), other
 //!   dots separate (`J.Smith` → `j smith`),
-//! - `&` becomes the word `and`.
+//! - `&` becomes the word `and`,
+//! - Urdu's he and te marbuta (ہ ھ ۃ) become the Arabic letters (ه ة).
 //!
 //! It does not transliterate: non-Latin letters stay as they are (see
 //! [`super::translit`]). It does not allocate when the text is already
@@ -60,6 +61,17 @@ fn is_apostrophe(c: char) -> bool {
     )
 }
 
+/// Urdu's forms of he and te marbuta as the Arabic letters they write
+/// (اللہ is الله, Sanaullah's compound; بھ is b + h): one spelling of a
+/// name whichever keyboard typed it.
+fn urdu_letter(c: char) -> char {
+    match c {
+        '\u{06C1}' | '\u{06BE}' => '\u{0647}',
+        '\u{06C3}' => '\u{0629}',
+        _ => c,
+    }
+}
+
 /// Folds `s` (see the module docs). Borrowed when nothing changes.
 pub fn fold(s: &str) -> Cow<'_, str> {
     if is_folded(s) {
@@ -81,6 +93,7 @@ pub fn fold(s: &str) -> Cow<'_, str> {
                 '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{00AD}' | '\u{2060}' | '\u{FEFF}'
             )
         })
+        .map(urdu_letter)
         .collect();
     let folded = caseless::default_case_fold_str(&nfkc);
     let mut unmarked = String::with_capacity(folded.len());
@@ -267,6 +280,13 @@ fn push_word(out: &mut String, w: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urdu_he_is_the_arabic_letter() {
+        assert_eq!(fold("ثناء اللہ غفاری"), fold("ثناء الله غفاری"));
+        assert_eq!(fold("بھٹو"), "به\u{0679}و");
+        assert_eq!(fold("صلوۃ"), "صلوة");
+    }
 
     #[test]
     fn the_ascii_punctuation_path_equals_the_general_one() {

@@ -61,6 +61,20 @@ fn variants(name: &str) -> Vec<String> {
         let initial: String = words[0].chars().take(1).collect();
         out.push(format!("{initial}. {}", words[1..].join(" ")));
     }
+    // A particle glued with the words around it (Abd al-Rahman as
+    // Abdalrahman): the listed side glues three tokens.
+    for p in [" AL-", " Al-", " al-", " AL ", " Al ", " al "] {
+        if let Some(at) = name.find(p) {
+            let glued = format!(
+                "{}{}{}",
+                &name[..at],
+                p.trim().trim_end_matches('-'),
+                &name[at + p.len()..]
+            );
+            out.push(glued);
+            break;
+        }
+    }
     // A typo in the longest word: a swap, a deletion, a changed vowel.
     if let Some(long) = words.iter().max_by_key(|w| w.chars().count()) {
         let c: Vec<char> = long.chars().collect();

@@ -395,6 +395,27 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
                 key_pairs.push((k, ni as u32));
             }
         }
+        // A particle between two words glues with both (the scorer's
+        // `glues_at` on the listed side: MUHYI AL DIN as `muhyialdin`).
+        for w in n.tokens.windows(3) {
+            if w[1].3 != role_code(Role::Particle)
+                || w[0].3 == role_code(Role::LegalForm)
+                || w[2].3 == role_code(Role::LegalForm)
+            {
+                continue;
+            }
+            let mut k = vec![key::GLUED];
+            for t in w {
+                k.extend_from_slice(t.0.as_bytes());
+            }
+            let sk = keys::skeleton(&String::from_utf8_lossy(&k[1..]));
+            key_pairs.push((k, ni as u32));
+            if sk.len() >= 5 {
+                let mut k = vec![key::GLUED_SKELETON];
+                k.extend_from_slice(sk.as_bytes());
+                key_pairs.push((k, ni as u32));
+            }
+        }
     }
     key_pairs.append(&mut id_pairs);
     key_pairs.sort_unstable();

@@ -834,8 +834,37 @@ fn is_concat(s: &str, a: &str, b: &str) -> bool {
 /// "Yan" into "novikov") and each part has consonants — its long skeleton
 /// is, and between Latin spellings the concatenation is also within the
 /// typo budget of it.
-fn glues_at(side: &[Token], i: usize, other: &[Token]) -> bool {
+fn glues_at(side: &[Token], i: usize, other: &[Token], listed: bool) -> bool {
     let (a, b) = (&side[i], &side[i + 1]);
+    if pair_glues(a, b, other) {
+        return true;
+    }
+    // On the listed side a particle between two words glues with both
+    // (MUHYI AL DIN / محي الدين `mhialdin`): the first two merge here and
+    // the third joins them as a pair would. The index keys such runs
+    // (`index::build`), so the matcher finds the names.
+    listed
+        && b.role == Role::Particle
+        && side
+            .get(i + 2)
+            .is_some_and(|c| pair_glues(&merged(a, b), c, other))
+}
+
+/// Two tokens written as one (what [`glue`] makes of them).
+fn merged(a: &Token, b: &Token) -> Token {
+    let mut m = a.clone();
+    m.alts = Vec::new();
+    m.text.push_str(&b.text);
+    m.skeleton = keys::skeleton(&m.text);
+    m.phonetic = keys::phonetic(&m.text);
+    m.weight = a.weight.max(b.weight);
+    m.role = Role::Word;
+    m.syllabic |= b.syllabic;
+    m
+}
+
+/// [`glues_at`] for the pair `a` `b`.
+fn pair_glues(a: &Token, b: &Token, other: &[Token]) -> bool {
     if a.role == Role::LegalForm || b.role == Role::LegalForm {
         return false;
     }
@@ -879,32 +908,25 @@ fn glues_at(side: &[Token], i: usize, other: &[Token]) -> bool {
     })
 }
 
-fn needs_glue(side: &[Token], other: &[Token]) -> bool {
-    (0..side.len().saturating_sub(1)).any(|i| glues_at(side, i, other))
+fn needs_glue(side: &[Token], other: &[Token], listed: bool) -> bool {
+    (0..side.len().saturating_sub(1)).any(|i| glues_at(side, i, other, listed))
 }
 
 /// Merges adjacent tokens of `side` whose concatenation is a token of
 /// `other` (glued/split spellings), in place.
-fn glue(side: &mut Vec<Token>, other: &[Token]) -> usize {
-    let mut merged = 0;
+fn glue(side: &mut Vec<Token>, other: &[Token], listed: bool) -> usize {
+    let mut count = 0;
     let mut i = 0;
     while i + 1 < side.len() {
-        if glues_at(side, i, other) {
+        if glues_at(side, i, other, listed) {
             let b = side.remove(i + 1);
-            let a = &mut side[i];
-            a.alts = Vec::new();
-            a.text.push_str(&b.text);
-            a.skeleton = keys::skeleton(&a.text);
-            a.phonetic = keys::phonetic(&a.text);
-            a.weight = a.weight.max(b.weight);
-            a.role = Role::Word;
-            a.syllabic |= b.syllabic;
-            merged += 1;
+            side[i] = merged(&side[i], &b);
+            count += 1;
         } else {
             i += 1;
         }
     }
-    merged
+    count
 }
 
 /// Scores `query` against `listed` (see the module docs).
@@ -918,12 +940,12 @@ pub fn compare_tokens(query: &[Token], listed: &[Token]) -> Comparison {
     // Glued tokens were two name parts: they count as two for the cap.
     let mut glued = 0;
     let mut l: Cow<'_, [Token]> = Cow::Borrowed(listed);
-    if needs_glue(listed, query) {
-        glued += glue(l.to_mut(), query);
+    if needs_glue(listed, query, true) {
+        glued += glue(l.to_mut(), query, true);
     }
     let mut q: Cow<'_, [Token]> = Cow::Borrowed(query);
-    if needs_glue(query, &l) {
-        glued += glue(q.to_mut(), &l);
+    if needs_glue(query, &l, false) {
+        glued += glue(q.to_mut(), &l, false);
     }
     let (q, l): (&[Token], &[Token]) = (&q, &l);
 
@@ -1442,10 +1464,10 @@ mod tests {
         // `industries` + `i` has the skeleton of INDUSTRIAS, but the I adds
         // no consonant: the two stay apart.
         let (q, l) = (analyze("Versatile Industries (I)"), analyze("Industrias"));
-        assert!(!super::glues_at(&q.tokens, 1, &l.tokens));
+        assert!(!super::glues_at(&q.tokens, 1, &l.tokens, false));
         // Parts that both bring consonants still glue on it.
         let (q, l) = (analyze("Abdul Rahman"), analyze("ABDELRAHMAN"));
-        assert!(super::glues_at(&q.tokens, 0, &l.tokens));
+        assert!(super::glues_at(&q.tokens, 0, &l.tokens, false));
     }
 
     #[test]

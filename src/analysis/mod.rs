@@ -151,15 +151,24 @@ fn analyze_with(name: &str, phonetic: bool) -> Analysis {
     // Per token: its script flags.
     let mut raw: Vec<(String, Vec<String>, Flags)> = Vec::new();
     let mut words: Vec<&str> = Vec::new();
-    for w in folded.split(' ').filter(|w| !w.is_empty()) {
+    let all: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    for (n, &w) in all.iter().enumerate() {
         // "abd" glued to an article word (عبدالرحمن, عبدالخالق) is the two
         // words عبد الرحمن written without the space. Not where the rest is
         // short: lists write those glued too (عبدالحی Abdulhai, عبدالحق
         // Abdulhaq); عبدالله keeps its own rule (one word `abdallah`).
-        match w.strip_prefix("عبد") {
-            Some(rest) if has_arabic_article(rest) && rest.chars().count() >= 5 => {
+        // Nor is a name glued before "abd" when an article word follows
+        // (محمدعبد البصیر: the final د of محمد does not join, so the missing
+        // space does not show).
+        let next_article = all.get(n + 1).is_some_and(|x| has_arabic_article(x));
+        match (w.strip_prefix("عبد"), w.strip_suffix("عبد")) {
+            (Some(rest), _) if has_arabic_article(rest) && rest.chars().count() >= 5 => {
                 words.push("عبد");
                 words.push(rest);
+            }
+            (_, Some(head)) if next_article && head.chars().count() >= 2 && ends_unjoined(head) => {
+                words.push(head);
+                words.push("عبد");
             }
             _ => words.push(w),
         }
@@ -252,6 +261,18 @@ fn analyze_with(name: &str, phonetic: bool) -> Analysis {
         folded: folded.into_owned(),
         tokens,
     }
+}
+
+/// Whether an Arabic-script word ends in a letter that does not join the
+/// next (ا د ذ ر ز و, and their Persian kin ژ): a space after it does not
+/// show, so lists drop it.
+fn ends_unjoined(word: &str) -> bool {
+    word.chars().last().is_some_and(|c| {
+        matches!(
+            c,
+            'ا' | 'أ' | 'إ' | 'آ' | 'د' | 'ذ' | 'ر' | 'ز' | 'ژ' | 'و' | 'ؤ' | 'ة'
+        )
+    })
 }
 
 /// Marks the lead surname (see [`Token::lead_surname`]): the name is
@@ -359,6 +380,17 @@ mod tests {
             .filter(|t| t.lead_surname)
             .map(|t| t.text)
             .collect()
+    }
+
+    #[test]
+    fn a_name_glued_before_abd_and_an_article_word_is_split() {
+        // The final د of محمد does not join: the missing space is unseen.
+        let a = analyze("نظر محمدعبد البصیر");
+        assert_eq!(texts(&a), ["nzr", "mhmd", "abdul", "bsir"]);
+        // Without an article word after it, or after a joining letter,
+        // the word stays whole.
+        assert_eq!(analyze("محمدعبد").tokens.len(), 1);
+        assert!(!texts(&analyze("سلیمعبد البصیر")).contains(&"abdul"));
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! - Unicode NFKC (full-width letters, ligatures, compatibility forms),
 //! - full case folding (`ß` → `ss`, `İ` → `i`),
 //! - removal of combining marks (`é` → `e`, Arabic harakat, Hebrew points)
-//!   — but not where the mark makes a letter of its own (Cyrillic `й`),
+//!   — but not where the mark makes a letter of its own (Cyrillic `й`, the
+//!   Arabic alef with hamza below `إ`, an i),
 //! - apostrophes of every kind are dropped inside words (`O'Brien` → `obrien`),
 //!   hyphens, dashes, slashes, commas and other punctuation become spaces,
 //! - dotted initialisms are glued (`S.A.` → `sa`, `U.S.A` → `usa`), other
@@ -98,12 +99,17 @@ pub fn fold(s: &str) -> Cow<'_, str> {
     let folded = caseless::default_case_fold_str(&nfkc);
     let mut unmarked = String::with_capacity(folded.len());
     let mut strip = true;
+    let mut prev = ' ';
     for c in folded.nfd() {
         if is_combining_mark(c) {
-            if strip {
+            // The hamza below an alef is a letter's vowel, i (إبراهيم
+            // Ibrahim, الإمام al-Imam): kept, to recompose as إ.
+            let alef_i = c == '\u{0655}' && prev == '\u{0627}';
+            if strip && !alef_i {
                 continue;
             }
         } else {
+            prev = c;
             // Marks on a non-letter (a symbol that punctuation removes) go
             // too, so no mark is ever left standing alone.
             strip = strips_marks(c) || !c.is_alphanumeric();
@@ -280,6 +286,13 @@ fn push_word(out: &mut String, w: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_alef_keeps_its_hamza_below_and_loses_the_rest() {
+        // إ is an i; أ and the short vowels go.
+        assert_eq!(fold("إِبْرَاهِيم"), "إبراهيم");
+        assert_eq!(fold("أَحْمَد"), "احمد");
+    }
 
     #[test]
     fn urdu_he_is_the_arabic_letter() {

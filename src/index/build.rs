@@ -378,42 +378,33 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
             key_pairs.push((k, tid));
         }
     }
-    // Glued neighbours → names.
+    // Glued neighbours → names: each run's concatenation, and its
+    // skeleton when of five letters or more.
+    let mut glued = |run: &[(String, Vec<String>, f32, u8, u8)], ni: usize| {
+        let mut k = vec![key::GLUED];
+        for t in run {
+            k.extend_from_slice(t.0.as_bytes());
+        }
+        let sk = keys::skeleton(&String::from_utf8_lossy(&k[1..]));
+        key_pairs.push((k, ni as u32));
+        if sk.len() >= 5 {
+            let mut k = vec![key::GLUED_SKELETON];
+            k.extend_from_slice(sk.as_bytes());
+            key_pairs.push((k, ni as u32));
+        }
+    };
+    let legal = role_code(Role::LegalForm);
     for (ni, n) in names.iter().enumerate() {
         for w in n.tokens.windows(2) {
-            if w[0].3 == role_code(Role::LegalForm) || w[1].3 == role_code(Role::LegalForm) {
-                continue;
-            }
-            let mut k = vec![key::GLUED];
-            k.extend_from_slice(w[0].0.as_bytes());
-            k.extend_from_slice(w[1].0.as_bytes());
-            let sk = keys::skeleton(&String::from_utf8_lossy(&k[1..]));
-            key_pairs.push((k, ni as u32));
-            if sk.len() >= 5 {
-                let mut k = vec![key::GLUED_SKELETON];
-                k.extend_from_slice(sk.as_bytes());
-                key_pairs.push((k, ni as u32));
+            if w[0].3 != legal && w[1].3 != legal {
+                glued(w, ni);
             }
         }
         // A particle between two words glues with both (the scorer's
         // `glues_at` on the listed side: MUHYI AL DIN as `muhyialdin`).
         for w in n.tokens.windows(3) {
-            if w[1].3 != role_code(Role::Particle)
-                || w[0].3 == role_code(Role::LegalForm)
-                || w[2].3 == role_code(Role::LegalForm)
-            {
-                continue;
-            }
-            let mut k = vec![key::GLUED];
-            for t in w {
-                k.extend_from_slice(t.0.as_bytes());
-            }
-            let sk = keys::skeleton(&String::from_utf8_lossy(&k[1..]));
-            key_pairs.push((k, ni as u32));
-            if sk.len() >= 5 {
-                let mut k = vec![key::GLUED_SKELETON];
-                k.extend_from_slice(sk.as_bytes());
-                key_pairs.push((k, ni as u32));
+            if w[1].3 == role_code(Role::Particle) && w[0].3 != legal && w[2].3 != legal {
+                glued(w, ni);
             }
         }
     }

@@ -108,6 +108,8 @@ pub fn fold(s: &str) -> Cow<'_, str> {
             if strip && !alef_i {
                 continue;
             }
+            // One hamza per alef: a second would stand alone.
+            prev = ' ';
         } else {
             prev = c;
             // Marks on a non-letter (a symbol that punctuation removes) go
@@ -292,6 +294,8 @@ mod tests {
         // إ is an i; أ and the short vowels go.
         assert_eq!(fold("إِبْرَاهِيم"), "إبراهيم");
         assert_eq!(fold("أَحْمَد"), "احمد");
+        // A repeated mark does not stay behind on its own.
+        assert_eq!(fold("ا\u{0655}\u{0655}\u{0655}ب"), "إب");
     }
 
     #[test]

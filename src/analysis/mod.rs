@@ -212,7 +212,10 @@ fn analyze_with(name: &str, phonetic: bool) -> Analysis {
                 _ => &[],
             };
             let stems = romanize_word(word);
-            if !suffixes.is_empty() && stems.iter().all(|s| !s.is_empty() && !s.contains(' ')) {
+            if !suffixes.is_empty()
+                && !stems.is_empty()
+                && stems.iter().all(|s| !s.is_empty() && !s.contains(' '))
+            {
                 let mut all: Vec<String> = Vec::new();
                 for suffix in suffixes {
                     for stem in &stems {
@@ -380,6 +383,14 @@ mod tests {
             .filter(|t| t.lead_surname)
             .map(|t| t.text)
             .collect()
+    }
+
+    #[test]
+    fn a_word_that_romanises_to_nothing_before_allah_is_no_compound() {
+        // Found by fuzzing: the compound rule took the first of no stems.
+        for name in ["\u{FFFD} الله", "\u{FFFD}\u{FFFD} الدين", "\u{0640} الله"] {
+            let _ = analyze(name);
+        }
     }
 
     #[test]

@@ -255,6 +255,15 @@ fn arabic(run: &str) -> Vec<String> {
             {
                 Some("v")
             }
+            // After an initial ain or alef it is the consonant too
+            // (عوض Awad/Ewaz, عون Awn): written v, it keeps the consonant
+            // the skeleton reads in a Latin "aw" onset.
+            'و' if i == word_start + 1
+                && i + 1 < chars.len()
+                && matches!(chars[i - 1], 'ع' | 'ا' | 'أ' | 'إ') =>
+            {
+                Some("v")
+            }
             // Medial ي before a long vowel or after alef is the consonant
             // y (Yahya يحيى, Iyad إياد, Ziyad زياد); elsewhere i.
             'ي' | 'ی'
@@ -330,7 +339,11 @@ fn arabic(run: &str) -> Vec<String> {
         };
         out.push_str(s);
         z_body.push_str(z_alt.unwrap_or(s));
-        v_body.push_str(v_alt.unwrap_or(s));
+        // The consonantal و is mostly a Persian reading: this spelling
+        // takes the Persian z and s too (عوض Ewaz), but not the Arabic dh
+        // of ظ (Persian keeps z there).
+        let persian = z_alt.filter(|_| c != 'ظ');
+        v_body.push_str(v_alt.or(persian).unwrap_or(s));
         i += 1;
     }
     let article = if out.starts_with("al ") { "al " } else { "" };
@@ -582,6 +595,9 @@ mod tests {
         assert_eq!(r("الله"), vec!["allah", "ullah"]);
         assert_eq!(r("عبدالله"), vec!["abdallah", "abdullah"]);
         assert_eq!(r("موسوی"), vec!["musui", "musvi"]);
+        // After an initial ain the و is a consonant; in the Persian
+        // reading with z for ض (Ewaz).
+        assert_eq!(r("عوض"), vec!["aud", "auz", "avz"]);
         assert_eq!(r("حسين"), vec!["hsin"]);
         assert_eq!(r("أحمد"), vec!["ahmd"]);
         assert_eq!(r("فاطمة"), vec!["fatma"]);

@@ -237,6 +237,9 @@ fn arabic(run: &str) -> Vec<String> {
     // third spellings.
     let mut z_body = String::new();
     let mut v_body = String::new();
+    // Egyptian spellings write ج as g (Ragab رجب, Gamal جمال): a further
+    // spelling where the word has one.
+    let mut g_body = String::new();
     while i < chars.len() {
         let c = chars[i];
         let first = i == word_start;
@@ -333,6 +336,7 @@ fn arabic(run: &str) -> Vec<String> {
                 out.push_str(&a);
                 z_body.push_str(&a);
                 v_body.push_str(&a);
+                g_body.push_str(&a);
                 i += 1;
                 continue;
             }
@@ -344,6 +348,7 @@ fn arabic(run: &str) -> Vec<String> {
         // of ظ (Persian keeps z there).
         let persian = z_alt.filter(|_| c != 'ظ');
         v_body.push_str(v_alt.or(persian).unwrap_or(s));
+        g_body.push_str(if c == 'ج' { "g" } else { s });
         i += 1;
     }
     let article = if out.starts_with("al ") { "al " } else { "" };
@@ -368,7 +373,11 @@ fn arabic(run: &str) -> Vec<String> {
             vowel_bodies.push(format!("{stem}a"));
         }
     }
-    for b in [z_body, v_body].into_iter().chain(vowel_bodies) {
+    for b in [z_body, v_body]
+        .into_iter()
+        .chain(vowel_bodies)
+        .chain([g_body])
+    {
         if b != body && !bodies.contains(&b) {
             bodies.push(b);
         }
@@ -591,7 +600,8 @@ mod tests {
         assert_eq!(r("محمد"), vec!["mhmd"]);
         assert_eq!(r("الرحمن"), vec!["al rhmn", "el rhmn", "ar rhmn"]);
         assert_eq!(r("رضا"), vec!["rda", "rza"]);
-        assert_eq!(r("جواد"), vec!["juad", "jvad"]);
+        assert_eq!(r("جواد"), vec!["juad", "jvad", "guad"]);
+        assert_eq!(r("رجب"), vec!["rjb", "rgb"]);
         assert_eq!(r("الله"), vec!["allah", "ullah"]);
         assert_eq!(r("عبدالله"), vec!["abdallah", "abdullah"]);
         assert_eq!(r("موسوی"), vec!["musui", "musvi"]);

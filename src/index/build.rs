@@ -367,7 +367,11 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
             k.extend_from_slice(&v);
             key_pairs.push((k, tid));
         }
-        if skeleton.len() == 2 && transliterated_terms.contains(text.as_str()) {
+        // One consonant: every such term, for a vowel-less query spelling
+        // of one consonant (score's one-consonant rule: عدي / UDAY).
+        if skeleton.len() == 1
+            || (skeleton.len() == 2 && transliterated_terms.contains(text.as_str()))
+        {
             let mut k = vec![key::SHORT_SKELETON];
             k.extend_from_slice(skeleton.as_bytes());
             key_pairs.push((k, tid));

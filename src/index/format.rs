@@ -90,7 +90,9 @@ pub mod key {
     pub const GLUED_SKELETON: u8 = b'G';
     /// Two-letter skeleton of a term some name carries transliterated →
     /// term ids (two consonants meet only where a side was transliterated:
-    /// an untransliterated query token finds those terms here).
+    /// an untransliterated query token finds those terms here); and the
+    /// one-letter skeleton of every term of one consonant → term ids
+    /// (where a vowel-less query spelling of one consonant finds them).
     pub const SHORT_SKELETON: u8 = b't';
     /// A 3-letter term with one vowel replaced by `_` → term ids: where
     /// 3-letter names differing in a vowel meet (Fey/Fei, Son/Sun).

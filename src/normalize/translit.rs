@@ -237,6 +237,7 @@ fn arabic(run: &str) -> Vec<String> {
     // third spellings.
     let mut z_body = String::new();
     let mut v_body = String::new();
+    let mut vz_body = String::new();
     // Egyptian spellings write ج as g (Ragab رجب, Gamal جمال): a further
     // spelling where the word has one.
     let mut g_body = String::new();
@@ -336,6 +337,7 @@ fn arabic(run: &str) -> Vec<String> {
                 out.push_str(&a);
                 z_body.push_str(&a);
                 v_body.push_str(&a);
+                vz_body.push_str(&a);
                 g_body.push_str(&a);
                 i += 1;
                 continue;
@@ -343,11 +345,11 @@ fn arabic(run: &str) -> Vec<String> {
         };
         out.push_str(s);
         z_body.push_str(z_alt.unwrap_or(s));
-        // The consonantal و is mostly a Persian reading: this spelling
-        // takes the Persian z and s too (عوض Ewaz), but not the Arabic dh
-        // of ظ (Persian keeps z there).
+        v_body.push_str(v_alt.unwrap_or(s));
+        // Both Persian readings at once (عوض Ewaz), where a word has both:
+        // not the Arabic dh of ظ (Persian keeps z there).
         let persian = z_alt.filter(|_| c != 'ظ');
-        v_body.push_str(v_alt.or(persian).unwrap_or(s));
+        vz_body.push_str(v_alt.or(persian).unwrap_or(s));
         g_body.push_str(if c == 'ج' { "g" } else { s });
         i += 1;
     }
@@ -373,12 +375,17 @@ fn arabic(run: &str) -> Vec<String> {
             vowel_bodies.push(format!("{stem}a"));
         }
     }
+    let vz_body = if vz_body != z_body && vz_body != v_body {
+        vz_body
+    } else {
+        String::new()
+    };
     for b in [z_body, v_body]
         .into_iter()
         .chain(vowel_bodies)
-        .chain([g_body])
+        .chain([g_body, vz_body])
     {
-        if b != body && !bodies.contains(&b) {
+        if !b.is_empty() && b != body && !bodies.contains(&b) {
             bodies.push(b);
         }
     }
@@ -607,7 +614,7 @@ mod tests {
         assert_eq!(r("موسوی"), vec!["musui", "musvi"]);
         // After an initial ain the و is a consonant; in the Persian
         // reading with z for ض (Ewaz).
-        assert_eq!(r("عوض"), vec!["aud", "auz", "avz"]);
+        assert_eq!(r("عوض"), vec!["aud", "auz", "avd", "avz"]);
         assert_eq!(r("حسين"), vec!["hsin"]);
         assert_eq!(r("أحمد"), vec!["ahmd"]);
         assert_eq!(r("فاطمة"), vec!["fatma"]);

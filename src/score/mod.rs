@@ -143,6 +143,9 @@ pub const TRANSLITERATED_SKELETON: f32 = 0.93;
 /// Similarity of a two-consonant skeleton match where a side was romanised
 /// from a script that writes its vowels (and no side from an abjad).
 pub const SHORT_SKELETON: f32 = 0.88;
+/// Similarity of a vowel-less query spelling and one with the same single
+/// consonant and the same vowel slots (عدي `adi` / UDAY).
+pub const ONE_CONSONANT: f32 = 0.85;
 /// Similarity of two Latin spellings that meet only on their Double
 /// Metaphone code.
 pub const LATIN_PHONETIC_SIMILARITY: f32 = 0.75;
@@ -509,6 +512,34 @@ fn vowel_variant(a: &[u8], b: &[u8]) -> bool {
         && a.iter().zip(b).all(|(x, y)| x == y || (v(*x) && v(*y)))
 }
 
+/// [`similarity`]'s one-consonant rule: `vowelless` (a query spelling
+/// romanised from an abjad) and `other` have one and the same skeleton
+/// consonant, write vowels in the same slots (before it, after it), the
+/// vowel-less one's long vowels written there too, and `other` is at most
+/// two letters longer.
+fn one_consonant_match(vowelless: &str, other: &str, other_abjad: bool) -> bool {
+    let sk = keys::skeleton(vowelless);
+    if sk.len() != 1 || other.len() > vowelless.len() + 2 || keys::skeleton(other) != sk {
+        return false;
+    }
+    let slots = |w: &str| {
+        let mut m = 0u8;
+        keys::for_each_vowel_slot(w, |k, _| m |= 1 << k.min(7));
+        m
+    };
+    // An initial y or w of a vowel-less spelling is a consonant (יעל
+    // `yl` is Yael, not IL): the other must begin with it too.
+    let semivowel = |w: &str| matches!(w.bytes().next(), Some(b'y' | b'w'));
+    if slots(vowelless) != slots(other) || semivowel(vowelless) != semivowel(other) {
+        return false;
+    }
+    if other_abjad {
+        keys::same_long_vowels(vowelless, other)
+    } else {
+        keys::long_vowels_written(vowelless, other)
+    }
+}
+
 /// Edits allowed for a token of this length.
 pub fn edit_budget(len: usize) -> usize {
     match len {
@@ -743,6 +774,19 @@ pub fn similarity(q: TokenView<'_>, l: TokenView<'_>) -> Option<(f32, How)> {
             }
         } else if sk_len >= 3 && same_ending(q.text, l.text) {
             offer(0.9, How::Skeleton);
+        }
+    }
+    // One consonant (عيسى `aisa` / ISA, عدي `adi` / UDAY): a vowel-less
+    // query spelling meets a spelling with that one consonant only where
+    // both write vowels in the same slots — before it and after it — and
+    // the other spelling is at most two letters longer (`adi` is not AD,
+    // nor ADDISON).
+    if q.abjad && onset_ok {
+        let one = q
+            .spellings()
+            .any(|a| one_consonant_match(a, l.text, l.abjad));
+        if one {
+            offer(ONE_CONSONANT, How::Skeleton);
         }
     }
     if onset_ok && transliterated && (!q.alts.is_empty() || !l.alts.is_empty()) {
@@ -1522,6 +1566,28 @@ mod tests {
         assert!(s("نسيم سعدي", "Nassim Saadi") >= 0.9);
         // A final alef maqsura may be a final ye.
         assert!(s("سراج الدين حقانى", "SIRAJUDDIN HAQQANI") >= 0.85);
+    }
+
+    #[test]
+    fn a_vowelless_word_of_one_consonant_meets_spellings_with_its_vowels() {
+        // عدي `adi`: Uday, with a vowel before and after the d.
+        assert!(s("عدي صدام حسين التكريتي", "UDAY SADDAM HUSSEIN AL-TIKRITI") >= 0.9);
+        assert!(
+            s(
+                "ابراهیم عیسی حاجي محمد البکر",
+                "IBRAHIM 'ISA HAJJI MUHAMMAD AL-BAKR"
+            ) >= 0.9
+        );
+        let one = |a: &str, b: &str| {
+            let (q, l) = (crate::analysis::analyze(a), crate::analysis::analyze(b));
+            super::token_similarity(&q.tokens[0], &l.tokens[0]).map_or(0.0, |x| x.0)
+        };
+        assert_eq!(one("عدي", "Uday"), super::ONE_CONSONANT);
+        // Not where the vowels stand elsewhere, nor a longer word...
+        assert!(one("عدي", "Ad") < 0.8);
+        assert!(one("عدي", "Addison") < 0.8);
+        // ...nor where the vowel-less spelling begins with a consonantal y.
+        assert!(one("יעל", "Il") < 0.8);
     }
 
     #[test]

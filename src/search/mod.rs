@@ -893,6 +893,18 @@ impl<'i> Searcher<'i> {
                     offer(&mut out, tid, false);
                 }
             }
+            // A vowel-less spelling of one consonant (the scorer's
+            // one-consonant rule), primary or other.
+            if t.abjad {
+                for a in std::iter::once(&t.text).chain(&t.alts) {
+                    let ask = crate::analysis::keys::skeleton(a);
+                    if ask.len() == 1 {
+                        for tid in idx.key_list(key::SHORT_SKELETON, ask.as_bytes())?.iter() {
+                            offer(&mut out, tid, false);
+                        }
+                    }
+                }
+            }
             // The other spellings' skeletons (the scorer lets them meet).
             for a in &t.alts {
                 let ask = crate::analysis::keys::skeleton(a);

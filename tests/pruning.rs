@@ -144,6 +144,30 @@ fn screening_finds_every_hit_that_scoring_every_name_finds() {
     assert!(hits_checked > 200, "only {hits_checked} hits checked");
 }
 
+/// The same for Arabic-script queries against a list of Latin names only
+/// (OFAC's SDN list): names met through a one-consonant word (عدي / Uday,
+/// عیسی / 'Isa), the Persian readings (عوض / Ewaz) and a Latin word with
+/// the article glued on (الصيد / ELSSEID).
+#[test]
+fn arabic_script_queries_against_latin_names_find_every_hit_that_scoring_every_name_finds() {
+    let idx = index("ofac-sdn");
+    let queries: Vec<String> = [
+        "عدي صدام حسين التكريتي",
+        "عدي التكريتي",
+        "ابراهیم عیسی حاجي محمد البکر",
+        "ابراهیم عیسی البکر",
+        "محمد ولی محمد عوض",
+        "سامي بن خميس بن صالح الصيد",
+        "سامي الصيد",
+        "عبد الله محمد رجب عبد الرحمن",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let hits_checked = check(&idx, &queries);
+    assert!(hits_checked > 10, "only {hits_checked} hits checked");
+}
+
 /// The same on a list of companies (OFAC's non-SDN lists: Russian joint
 /// stock companies and their legal forms, JSC, OJSC, PAO, beside Latin
 /// given names a legal form is a sound or a skeleton away from).

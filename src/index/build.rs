@@ -376,6 +376,14 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
             k.extend_from_slice(skeleton.as_bytes());
             key_pairs.push((k, tid));
         }
+        if let Some(rest) = crate::score::article_stripped(text) {
+            let sk = keys::skeleton(rest);
+            if sk.len() >= 2 {
+                let mut k = vec![key::ARTICLE_SKELETON];
+                k.extend_from_slice(sk.as_bytes());
+                key_pairs.push((k, tid));
+            }
+        }
         if phonetic.len() >= 2 {
             let mut k = vec![key::PHONETIC];
             k.extend_from_slice(phonetic.as_bytes());

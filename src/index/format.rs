@@ -97,6 +97,11 @@ pub mod key {
     /// A 3-letter term with one vowel replaced by `_` → term ids: where
     /// 3-letter names differing in a vowel meet (Fey/Fei, Son/Sun).
     pub const VOWEL_SWAP: u8 = b'v';
+    /// Skeleton (≥ 2 letters) of what follows the article of a Latin term
+    /// written with it glued on (Elsseid → `sd`, see
+    /// [`crate::score::article_stripped`]) → term ids: where a vowel-less
+    /// query spelling finds it.
+    pub const ARTICLE_SKELETON: u8 = b'a';
     /// A normalised identifier value (see [`normalize_id`]) → entity indexes.
     pub const IDENTIFIER: u8 = b'i';
 }

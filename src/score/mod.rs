@@ -33,7 +33,13 @@
 //!    spelling that begins with a vowel, unless an article or abu is
 //!    glued on before that consonant (صلاح `slah` is not AZIZULLAH;
 //!    Essaadi / السعدي `sdi`, Abubakar / بكر are); this holds for equal
-//!    phonetic codes too.
+//!    phonetic codes too. A vowel-less query word also meets a Latin one
+//!    with the article glued on (al- or el- before a consonant) on the
+//!    rest of it, 0.93 (الصيد `al sid` / ELSSEID); and, with one
+//!    consonant only, a spelling with that consonant and vowels in the
+//!    same slots (before it, after it; at most two letters longer; an
+//!    initial consonantal y or w on both sides), 0.85 (عدي `adi` / UDAY,
+//!    عیسی / ISA).
 //!    A consonantal y (Yusuf, يوسف) meets no other consonant onset: the
 //!    skeleton drops it (Yusuf/SAFI, Yaseen/SEN); two vowel-less spellings
 //!    begin both with a y or neither (يوسفي / آصف). Between Latin spellings
@@ -512,6 +518,18 @@ fn vowel_variant(a: &[u8], b: &[u8]) -> bool {
         && a.iter().zip(b).all(|(x, y)| x == y || (v(*x) && v(*y)))
 }
 
+/// A Latin word with the Arabic article glued on (al- or el- before a
+/// consonant, at least three letters after it: Elsseid, Alsharif): the
+/// rest of it. Where a vowel-less spelling meets it (see [`similarity`]);
+/// the index keys these rests for the matcher (`key::ARTICLE_SKELETON`).
+pub fn article_stripped(latin: &str) -> Option<&str> {
+    let rest = latin
+        .strip_prefix("al")
+        .or_else(|| latin.strip_prefix("el"))?;
+    let first = *rest.as_bytes().first()?;
+    (rest.len() >= 3 && first.is_ascii_lowercase() && !b"aeiouyw".contains(&first)).then_some(rest)
+}
+
 /// [`similarity`]'s one-consonant rule: `vowelless` (a query spelling
 /// romanised from an abjad) and `other` have one and the same skeleton
 /// consonant, write vowels in the same slots (before it, after it), the
@@ -787,6 +805,22 @@ pub fn similarity(q: TokenView<'_>, l: TokenView<'_>) -> Option<(f32, How)> {
             .any(|a| one_consonant_match(a, l.text, l.abjad));
         if one {
             offer(ONE_CONSONANT, How::Skeleton);
+        }
+    }
+    // A Latin spelling with the article glued on (ELSSEID / الصيد, whose
+    // article the query writes as a word of its own): a vowel-less query
+    // spelling meets the rest of it on the skeleton, its long vowels
+    // written there.
+    if q.abjad && !l.abjad {
+        if let Some(rest) = article_stripped(l.text) {
+            let sk = keys::skeleton(rest);
+            let meets = q.spellings().any(|a| {
+                let ask = keys::skeleton(a);
+                ask.len() >= 2 && ask == sk && keys::long_vowels_written(a, rest)
+            });
+            if meets {
+                offer(TRANSLITERATED_SKELETON, How::Skeleton);
+            }
         }
     }
     if onset_ok && transliterated && (!q.alts.is_empty() || !l.alts.is_empty()) {
@@ -1588,6 +1622,21 @@ mod tests {
         assert!(one("عدي", "Addison") < 0.8);
         // ...nor where the vowel-less spelling begins with a consonantal y.
         assert!(one("יעל", "Il") < 0.8);
+    }
+
+    #[test]
+    fn a_latin_spelling_with_the_article_glued_on_meets_the_word_after_it() {
+        // الصيد is written as two words, ELSSEID as one.
+        assert!(
+            s(
+                "سامي بن خميس بن صالح الصيد",
+                "SAMI BEN KHAMIS BEN SALEH ELSSEID"
+            ) >= 0.9
+        );
+        assert_eq!(super::article_stripped("elsseid"), Some("sseid"));
+        // Not a Latin name that only begins with al before a vowel.
+        assert_eq!(super::article_stripped("alexander"), None);
+        assert_eq!(super::article_stripped("alan"), None);
     }
 
     #[test]

@@ -895,11 +895,18 @@ impl<'i> Searcher<'i> {
             }
             // A vowel-less spelling of one consonant (the scorer's
             // one-consonant rule), primary or other.
+            // And Latin terms with the article glued on, on the rest
+            // (the scorer's article rule: الصيد `sid` / ELSSEID).
             if t.abjad {
                 for a in std::iter::once(&t.text).chain(&t.alts) {
                     let ask = crate::analysis::keys::skeleton(a);
-                    if ask.len() == 1 {
-                        for tid in idx.key_list(key::SHORT_SKELETON, ask.as_bytes())?.iter() {
+                    let k = if ask.len() == 1 {
+                        key::SHORT_SKELETON
+                    } else {
+                        key::ARTICLE_SKELETON
+                    };
+                    if !ask.is_empty() {
+                        for tid in idx.key_list(k, ask.as_bytes())?.iter() {
                             offer(&mut out, tid, false);
                         }
                     }

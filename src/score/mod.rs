@@ -987,7 +987,40 @@ fn pair_glues(a: &Token, b: &Token, other: &[Token]) -> bool {
 }
 
 fn needs_glue(side: &[Token], other: &[Token], listed: bool) -> bool {
-    (0..side.len().saturating_sub(1)).any(|i| glues_at(side, i, other, listed))
+    (0..side.len().saturating_sub(1))
+        .any(|i| glues_at(side, i, other, listed) || syllable_run(side, i, other).is_some())
+}
+
+/// The longest run of three to five Han or Hangul syllables from token
+/// `i` of `side` whose concatenation is a spelling of a token of `other`
+/// (阿不都 `a bu du` / ABUDU, a Uyghur name written in Han): the end of
+/// the run. Pairs glue as any two tokens do ([`glues_at`]).
+fn syllable_run(side: &[Token], i: usize, other: &[Token]) -> Option<usize> {
+    const LONGEST: usize = 5;
+    if !side[i].syllabic {
+        return None;
+    }
+    let end_max = side.len().min(i + LONGEST);
+    (i + 3..=end_max).rev().find(|&end| {
+        let run = &side[i..end];
+        let len: usize = run.iter().map(|t| t.text.len()).sum();
+        run.iter().all(|t| t.syllabic)
+            && other.iter().any(|o| {
+                o.spellings().any(|s| {
+                    s.len() == len && {
+                        let mut rest = s;
+                        run.iter()
+                            .all(|t| match rest.strip_prefix(t.text.as_str()) {
+                                Some(r) => {
+                                    rest = r;
+                                    true
+                                }
+                                None => false,
+                            })
+                    }
+                })
+            })
+    })
 }
 
 /// Merges adjacent tokens of `side` whose concatenation is a token of
@@ -996,7 +1029,14 @@ fn glue(side: &mut Vec<Token>, other: &[Token], listed: bool) -> usize {
     let mut count = 0;
     let mut i = 0;
     while i + 1 < side.len() {
-        if glues_at(side, i, other, listed) {
+        if let Some(end) = syllable_run(side, i, other) {
+            for _ in i + 1..end {
+                let b = side.remove(i + 1);
+                side[i] = merged(&side[i], &b);
+                count += 1;
+            }
+            i += 1;
+        } else if glues_at(side, i, other, listed) {
             let b = side.remove(i + 1);
             side[i] = merged(&side[i], &b);
             count += 1;
@@ -1637,6 +1677,15 @@ mod tests {
         // Not a Latin name that only begins with al before a vowel.
         assert_eq!(super::article_stripped("alexander"), None);
         assert_eq!(super::article_stripped("alan"), None);
+    }
+
+    #[test]
+    fn a_run_of_han_syllables_meets_the_word_it_spells() {
+        // A Uyghur name written in Han, one syllable a character.
+        assert_eq!(s("阿不都·哈克", "Abudu HAKE"), 1.0);
+        // A run that spells no word there stays apart (syllables meet only
+        // their own spellings).
+        assert!(s("阿不都·哈克", "Abudul HAKE") < 0.85);
     }
 
     #[test]

@@ -1101,6 +1101,40 @@ impl<'i> Searcher<'i> {
                 }
             }
         }
+        // Runs of three to five Han or Hangul syllables spelled as one
+        // index term (阿不都 `a bu du` / ABUDU: `score::syllable_run`).
+        // Their names skip the per-name bound, and the run's tokens count
+        // as matched at their best, the query's weight shrunk as the
+        // scorer's gluing shrinks it.
+        let mut syllable_names: Vec<u32> = Vec::new();
+        for i in 0..n {
+            if !a.tokens[i].syllabic {
+                continue;
+            }
+            for end in (i + 3..=n.min(i + 5)).rev() {
+                let run = &a.tokens[i..end];
+                if !run.iter().all(|t| t.syllabic) {
+                    continue;
+                }
+                let text: String = run.iter().map(|t| t.text.as_str()).collect();
+                if !idx.probe().may_be_term(text.as_bytes()) {
+                    continue;
+                }
+                let Some(tid) = idx.term_id(&text) else {
+                    continue;
+                };
+                let bits = (i..end).fold(0u64, |m, j| m | (1u64 << j));
+                for nid in idx.postings(tid)?.iter() {
+                    glue_names.push((nid, bits));
+                    syllable_names.push(nid);
+                }
+                let heaviest = run.iter().map(|t| t.weight).fold(0.0f32, f32::max);
+                glue_slack += run.iter().map(|t| t.weight).sum::<f32>() - heaviest;
+                for (pr, t) in prep[i..end].iter_mut().zip(run) {
+                    pr.matched = pr.matched.max(t.weight + (1.0 - thr).max(0.0));
+                }
+            }
+        }
         // Tokens past the mask width count as matched at their best.
         let beyond: f32 = a
             .tokens
@@ -1128,6 +1162,9 @@ impl<'i> Searcher<'i> {
         }
         for &(nid, bits) in &glue_names {
             *direct.entry(nid).or_insert(0) |= bits;
+        }
+        for &nid in &syllable_names {
+            bypass.insert(nid, ());
         }
         // Entities matched by an identifier.
         let mut id_entities: HashMap<u32, String> = HashMap::new();

@@ -238,8 +238,9 @@ fn arabic(run: &str) -> Vec<String> {
     let mut z_body = String::new();
     let mut v_body = String::new();
     let mut vz_body = String::new();
-    // Egyptian spellings write ج as g (Ragab رجب, Gamal جمال): a further
-    // spelling where the word has one.
+    // Egyptian spellings write ج as g (Ragab رجب, Gamal جمال), Persian
+    // and Maghrebi ones ق as gh or g (Sadegh صادق, Gasmi قاسمي): a further
+    // spelling where the word has one (gh and g share a skeleton).
     let mut g_body = String::new();
     while i < chars.len() {
         let c = chars[i];
@@ -287,6 +288,8 @@ fn arabic(run: &str) -> Vec<String> {
             {
                 Some("u")
             }
+            // Initial و before alef: Persian v (Vahid, Vahedi واحدی).
+            'و' if first && chars.get(i + 1) == Some(&'ا') => Some("v"),
             _ => None,
         };
         let s: &str = match c {
@@ -350,7 +353,11 @@ fn arabic(run: &str) -> Vec<String> {
         // not the Arabic dh of ظ (Persian keeps z there).
         let persian = z_alt.filter(|_| c != 'ظ');
         vz_body.push_str(v_alt.or(persian).unwrap_or(s));
-        g_body.push_str(if c == 'ج' { "g" } else { s });
+        g_body.push_str(match c {
+            'ج' => "g",
+            'ق' => "gh",
+            _ => s,
+        });
         i += 1;
     }
     let article = if out.starts_with("al ") { "al " } else { "" };
@@ -609,6 +616,8 @@ mod tests {
         assert_eq!(r("رضا"), vec!["rda", "rza"]);
         assert_eq!(r("جواد"), vec!["juad", "jvad", "guad"]);
         assert_eq!(r("رجب"), vec!["rjb", "rgb"]);
+        assert_eq!(r("صادق"), vec!["sadq", "sadgh"]);
+        assert_eq!(r("واحدی"), vec!["wahdi", "vahdi"]);
         assert_eq!(r("الله"), vec!["allah", "ullah"]);
         assert_eq!(r("عبدالله"), vec!["abdallah", "abdullah"]);
         assert_eq!(r("موسوی"), vec!["musui", "musvi"]);

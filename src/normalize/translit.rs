@@ -387,6 +387,13 @@ fn arabic(run: &str) -> Vec<String> {
     } else {
         String::new()
     };
+    // A final ta marbuta is a or ah in Latin spellings (Fatima, Talhah,
+    // Binalshibh الشيبة): ah is a further spelling.
+    if n - 1 > word_start && chars[n - 1] == 'ة' {
+        if let Some(stem) = body.strip_suffix('a') {
+            vowel_bodies.push(format!("{stem}ah"));
+        }
+    }
     for b in [z_body, v_body]
         .into_iter()
         .chain(vowel_bodies)
@@ -626,7 +633,7 @@ mod tests {
         assert_eq!(r("عوض"), vec!["aud", "auz", "avd", "avz"]);
         assert_eq!(r("حسين"), vec!["hsin"]);
         assert_eq!(r("أحمد"), vec!["ahmd"]);
-        assert_eq!(r("فاطمة"), vec!["fatma"]);
+        assert_eq!(r("فاطمة"), vec!["fatma", "fatmah"]);
         assert_eq!(r("پوتین"), vec!["putin"]);
         // Medial ya before a long vowel or after alef: the consonant y.
         assert_eq!(r("يحيى"), vec!["yhia", "yhya"]);

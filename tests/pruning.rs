@@ -146,8 +146,9 @@ fn screening_finds_every_hit_that_scoring_every_name_finds() {
 
 /// The same for Arabic-script queries against a list of Latin names only
 /// (OFAC's SDN list): names met through a one-consonant word (عدي / Uday,
-/// عیسی / 'Isa), the Persian readings (عوض / Ewaz) and a Latin word with
-/// the article glued on (الصيد / ELSSEID).
+/// عیسی / 'Isa), the Persian readings (عوض / Ewaz), a Latin word with
+/// the article glued on (الصيد / ELSSEID) and a pair glued through another
+/// spelling of a part (حسین زاده / HOSEINZADEH).
 #[test]
 fn arabic_script_queries_against_latin_names_find_every_hit_that_scoring_every_name_finds() {
     let idx = index("ofac-sdn");
@@ -160,6 +161,10 @@ fn arabic_script_queries_against_latin_names_find_every_hit_that_scoring_every_n
         "سامي بن خميس بن صالح الصيد",
         "سامي الصيد",
         "عبد الله محمد رجب عبد الرحمن",
+        // Split where the list glues, met through another spelling of a
+        // part (زاده `zadh`, also `zadeh`): HOSEINZADEH, HASSANZADEH.
+        "امین حسین زاده",
+        "حسن حسن زاده",
     ]
     .iter()
     .map(|s| s.to_string())

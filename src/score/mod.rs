@@ -987,8 +987,44 @@ fn pair_glues(a: &Token, b: &Token, other: &[Token]) -> bool {
 }
 
 fn needs_glue(side: &[Token], other: &[Token], listed: bool) -> bool {
-    (0..side.len().saturating_sub(1))
-        .any(|i| glues_at(side, i, other, listed) || syllable_run(side, i, other).is_some())
+    (0..side.len().saturating_sub(1)).any(|i| {
+        glues_at(side, i, other, listed)
+            || syllable_run(side, i, other).is_some()
+            || (!listed && respelled_glue(side, i, other).is_some())
+    })
+}
+
+/// A token respelled as one of its other spellings (for [`respelled_glue`]).
+pub fn respelled(t: &Token, spelling: &str) -> Token {
+    let mut r = t.clone();
+    r.text = spelling.to_string();
+    r.skeleton = keys::skeleton(spelling);
+    r.phonetic = keys::phonetic(spelling);
+    r
+}
+
+/// Tokens `i` and `i + 1` of `side` (the query's: the index keys list
+/// pairs by their first spellings) as other spellings of theirs that
+/// glue against `other` as a pair would ([`pair_glues`]), where their
+/// first spellings do not: وهاب زاده `whab zadh`, glued through `zadeh`,
+/// is Vahabzadeh; علی زاده is ALIZADEH.
+fn respelled_glue(side: &[Token], i: usize, other: &[Token]) -> Option<(Token, Token)> {
+    let (a, b) = (&side[i], &side[i + 1]);
+    if a.alts.is_empty() && b.alts.is_empty() {
+        return None;
+    }
+    for (ia, sa) in std::iter::once(&a.text).chain(&a.alts).enumerate() {
+        for (ib, sb) in std::iter::once(&b.text).chain(&b.alts).enumerate() {
+            if ia == 0 && ib == 0 {
+                continue;
+            }
+            let (x, y) = (respelled(a, sa), respelled(b, sb));
+            if pair_glues(&x, &y, other) {
+                return Some((x, y));
+            }
+        }
+    }
+    None
 }
 
 /// The longest run of three to five Han or Hangul syllables from token
@@ -1039,6 +1075,10 @@ fn glue(side: &mut Vec<Token>, other: &[Token], listed: bool) -> usize {
         } else if glues_at(side, i, other, listed) {
             let b = side.remove(i + 1);
             side[i] = merged(&side[i], &b);
+            count += 1;
+        } else if let Some((x, y)) = (!listed).then(|| respelled_glue(side, i, other)).flatten() {
+            side.remove(i + 1);
+            side[i] = merged(&x, &y);
             count += 1;
         } else {
             i += 1;

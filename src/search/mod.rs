@@ -1101,11 +1101,47 @@ impl<'i> Searcher<'i> {
                 }
             }
         }
+        // Names reached by a glue the per-name bound does not model skip
+        // that bound; the glued tokens count as matched at their best, and
+        // the query's weight shrinks as the scorer's gluing shrinks it.
+        let mut unbounded_names: Vec<u32> = Vec::new();
+        // Pairs glued through other spellings of their tokens (وهاب زاده
+        // `whab zadh` as `whab zadeh` / VAHABZADEH: `score::respelled_glue`).
+        for i in 0..n.saturating_sub(1) {
+            let (x, y) = (&a.tokens[i], &a.tokens[i + 1]);
+            if x.role == Role::LegalForm || y.role == Role::LegalForm {
+                continue;
+            }
+            if x.alts.is_empty() && y.alts.is_empty() {
+                continue;
+            }
+            let mut found = false;
+            for (ix, sx) in std::iter::once(&x.text).chain(&x.alts).enumerate() {
+                for (iy, sy) in std::iter::once(&y.text).chain(&y.alts).enumerate() {
+                    if ix == 0 && iy == 0 {
+                        continue;
+                    }
+                    let names = self.glued_pair(
+                        &crate::score::respelled(x, sx),
+                        &crate::score::respelled(y, sy),
+                    )?;
+                    let bits = (1u64 << i) | (1u64 << (i + 1));
+                    found |= !names.is_empty();
+                    for nid in names {
+                        glue_names.push((nid, bits));
+                        unbounded_names.push(nid);
+                    }
+                }
+            }
+            if found {
+                glue_slack += x.weight.min(y.weight);
+                for (pr, t) in prep[i..i + 2].iter_mut().zip([x, y]) {
+                    pr.matched = pr.matched.max(t.weight + (1.0 - thr).max(0.0));
+                }
+            }
+        }
         // Runs of three to five Han or Hangul syllables spelled as one
         // index term (阿不都 `a bu du` / ABUDU: `score::syllable_run`).
-        // Their names skip the per-name bound, and the run's tokens count
-        // as matched at their best, the query's weight shrunk as the
-        // scorer's gluing shrinks it.
         let mut syllable_names: Vec<u32> = Vec::new();
         for i in 0..n {
             if !a.tokens[i].syllabic {
@@ -1163,7 +1199,7 @@ impl<'i> Searcher<'i> {
         for &(nid, bits) in &glue_names {
             *direct.entry(nid).or_insert(0) |= bits;
         }
-        for &nid in &syllable_names {
+        for &nid in unbounded_names.iter().chain(&syllable_names) {
             bypass.insert(nid, ());
         }
         // Entities matched by an identifier.

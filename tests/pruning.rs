@@ -165,6 +165,9 @@ fn arabic_script_queries_against_latin_names_find_every_hit_that_scoring_every_n
         // part (زاده `zadh`, also `zadeh`): HOSEINZADEH, HASSANZADEH.
         "امین حسین زاده",
         "حسن حسن زاده",
+        // A particle glued with the words on both sides (NAZERI, Abualfazl).
+        "ابو الفضل نظری",
+        "رمزي محمد عبد الله بن الشيبة",
     ]
     .iter()
     .map(|s| s.to_string())

@@ -917,15 +917,21 @@ fn glues_at(side: &[Token], i: usize, other: &[Token], listed: bool) -> bool {
     if pair_glues(a, b, other) {
         return true;
     }
-    // On the listed side a particle between two words glues with both
-    // (MUHYI AL DIN / محي الدين `mhialdin`): the first two merge here and
-    // the third joins them as a pair would. The index keys such runs
-    // (`index::build`), so the matcher finds the names.
-    listed
-        && b.role == Role::Particle
-        && side
-            .get(i + 2)
-            .is_some_and(|c| pair_glues(&merged(a, b), c, other))
+    // A particle between two words glues with both (MUHYI AL DIN / محي
+    // الدين `mhialdin`; ابو الفضل / ABUALFAZL): the first two merge here
+    // and the third joins them as a pair would — on the query side in any
+    // of its spellings ([`respelled_glue`]). The index keys such runs of
+    // list names (`index::build`) and the matcher looks up the query's,
+    // so it finds the names.
+    b.role == Role::Particle
+        && side.get(i + 2).is_some_and(|c| {
+            let ab = merged(a, b);
+            pair_glues(&ab, c, other)
+                || (!listed
+                    && c.alts
+                        .iter()
+                        .any(|s| pair_glues(&ab, &respelled(c, s), other)))
+        })
 }
 
 /// Two tokens written as one (what [`glue`] makes of them).

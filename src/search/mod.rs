@@ -1140,6 +1140,34 @@ impl<'i> Searcher<'i> {
                 }
             }
         }
+        // A particle between two words glued with both, the third in any
+        // of its spellings (ابو الفضل `abu al fzl` / ABUALFAZL:
+        // `score::glues_at`).
+        for i in 0..n.saturating_sub(2) {
+            let (x, y, z) = (&a.tokens[i], &a.tokens[i + 1], &a.tokens[i + 2]);
+            if y.role != Role::Particle || x.role == Role::LegalForm || z.role == Role::LegalForm {
+                continue;
+            }
+            let xy = glued_token(x, y);
+            let mut names = self.glued_pair(&xy, z)?;
+            for s in &z.alts {
+                names.extend(self.glued_pair(&xy, &crate::score::respelled(z, s))?);
+            }
+            if names.is_empty() {
+                continue;
+            }
+            let bits = (1u64 << i) | (1u64 << (i + 1)) | (1u64 << (i + 2));
+            for nid in names {
+                glue_names.push((nid, bits));
+                unbounded_names.push(nid);
+            }
+            let run = [x, y, z];
+            let heaviest = run.iter().map(|t| t.weight).fold(0.0f32, f32::max);
+            glue_slack += run.iter().map(|t| t.weight).sum::<f32>() - heaviest;
+            for (pr, t) in prep[i..i + 3].iter_mut().zip(run) {
+                pr.matched = pr.matched.max(t.weight + (1.0 - thr).max(0.0));
+            }
+        }
         // Runs of three to five Han or Hangul syllables spelled as one
         // index term (阿不都 `a bu du` / ABUDU: `score::syllable_run`).
         let mut syllable_names: Vec<u32> = Vec::new();

@@ -1251,6 +1251,7 @@ impl Prober<'_> {
             transliterated: st.transliterated,
             abjad: st.abjad,
             syllabic: st.syllabic,
+            alt_skeletons: None,
         };
         let sim = similarity_bound(q, text, sk, ph);
         if sim > unretrieved {

@@ -367,14 +367,20 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
             k.extend_from_slice(&v);
             key_pairs.push((k, tid));
         }
-        // One consonant: every such term, for a vowel-less query spelling
-        // of one consonant (score's one-consonant rule: عدي / UDAY).
-        if skeleton.len() == 1
-            || (skeleton.len() == 2 && transliterated_terms.contains(text.as_str()))
-        {
+        if skeleton.len() == 2 && transliterated_terms.contains(text.as_str()) {
             let mut k = vec![key::SHORT_SKELETON];
             k.extend_from_slice(skeleton.as_bytes());
             key_pairs.push((k, tid));
+        }
+        // One consonant: every such term of 3 to 7 letters, for a
+        // vowel-less query spelling of one consonant (score's one-consonant
+        // rule: عدي / UDAY).
+        if skeleton.len() == 1 && (3..=crate::score::ONE_CONSONANT_LONGEST).contains(&text.len()) {
+            if let Some(oc) = crate::score::one_consonant_key(text) {
+                let mut k = vec![key::ONE_CONSONANT];
+                k.extend_from_slice(&oc);
+                key_pairs.push((k, tid));
+            }
         }
         if let Some(rest) = crate::score::article_stripped(text) {
             let sk = keys::skeleton(rest);

@@ -90,10 +90,13 @@ pub mod key {
     pub const GLUED_SKELETON: u8 = b'G';
     /// Two-letter skeleton of a term some name carries transliterated →
     /// term ids (two consonants meet only where a side was transliterated:
-    /// an untransliterated query token finds those terms here); and the
-    /// one-letter skeleton of every term of one consonant → term ids
-    /// (where a vowel-less query spelling of one consonant finds them).
+    /// an untransliterated query token finds those terms here).
     pub const SHORT_SKELETON: u8 = b't';
+    /// The one-consonant key ([`crate::score::one_consonant_key`]: the
+    /// consonant and the vowel slots filled) of a term of 3 to 7 letters →
+    /// term ids: where a vowel-less query spelling of one consonant finds
+    /// the terms it may meet (عدي / UDAY).
+    pub const ONE_CONSONANT: u8 = b'o';
     /// A 3-letter term with one vowel replaced by `_` → term ids: where
     /// 3-letter names differing in a vowel meet (Fey/Fei, Son/Sun).
     pub const VOWEL_SWAP: u8 = b'v';

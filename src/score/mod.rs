@@ -530,25 +530,30 @@ pub fn article_stripped(latin: &str) -> Option<&str> {
     (rest.len() >= 3 && first.is_ascii_lowercase() && !b"aeiouyw".contains(&first)).then_some(rest)
 }
 
+/// The longest spelling the one-consonant rule meets (the index keys
+/// one-consonant terms of 3 letters up to this).
+pub const ONE_CONSONANT_LONGEST: usize = 7;
+
 /// [`similarity`]'s one-consonant rule: `vowelless` (a query spelling
-/// romanised from an abjad) and `other` have one and the same skeleton
-/// consonant, write vowels in the same slots (before it, after it), the
-/// vowel-less one's long vowels written there too, and `other` is at most
-/// two letters longer.
+/// romanised from an abjad, of at most five letters) and `other` (of three
+/// letters or more: not the particles de, da, al) have one and the same
+/// skeleton consonant, write vowels in the same slots (before it, after
+/// it), the vowel-less one's long vowels written there too, and `other`
+/// is at most two letters longer.
 fn one_consonant_match(vowelless: &str, other: &str, other_abjad: bool) -> bool {
-    let sk = keys::skeleton(vowelless);
-    if sk.len() != 1 || other.len() > vowelless.len() + 2 || keys::skeleton(other) != sk {
+    if vowelless.len() > ONE_CONSONANT_LONGEST - 2
+        || !(3..=vowelless.len() + 2).contains(&other.len())
+    {
         return false;
     }
-    let slots = |w: &str| {
-        let mut m = 0u8;
-        keys::for_each_vowel_slot(w, |k, _| m |= 1 << k.min(7));
-        m
-    };
+    let key = one_consonant_key(vowelless);
+    if key.is_none() || key != one_consonant_key(other) {
+        return false;
+    }
     // An initial y or w of a vowel-less spelling is a consonant (יעל
     // `yl` is Yael, not IL): the other must begin with it too.
     let semivowel = |w: &str| matches!(w.bytes().next(), Some(b'y' | b'w'));
-    if slots(vowelless) != slots(other) || semivowel(vowelless) != semivowel(other) {
+    if semivowel(vowelless) != semivowel(other) {
         return false;
     }
     if other_abjad {
@@ -556,6 +561,20 @@ fn one_consonant_match(vowelless: &str, other: &str, other_abjad: bool) -> bool 
     } else {
         keys::long_vowels_written(vowelless, other)
     }
+}
+
+/// The one-consonant key of a word whose skeleton is one consonant: that
+/// consonant and which of its two vowel slots (before it, after it) the
+/// word fills, as a digit `0`–`3`. Words the one-consonant rule may pair
+/// share it; the index keys terms by it (`key::ONE_CONSONANT`).
+pub fn one_consonant_key(word: &str) -> Option<[u8; 2]> {
+    let sk = keys::skeleton(word);
+    let &[c] = sk.as_bytes() else {
+        return None;
+    };
+    let mut m = 0u8;
+    keys::for_each_vowel_slot(word, |k, _| m |= 1 << k.min(1));
+    Some([c, b'0' + m])
 }
 
 /// Edits allowed for a token of this length.
@@ -579,6 +598,9 @@ pub struct TokenView<'a> {
     pub transliterated: bool,
     pub abjad: bool,
     pub syllabic: bool,
+    /// The skeletons of `alts`, where the caller computed them once for
+    /// many comparisons (the matcher's expansion); computed when `None`.
+    pub alt_skeletons: Option<&'a [String]>,
 }
 
 impl<'a> TokenView<'a> {
@@ -593,11 +615,26 @@ impl<'a> TokenView<'a> {
             transliterated: t.transliterated,
             abjad: t.abjad,
             syllabic: t.syllabic,
+            alt_skeletons: None,
         }
     }
 
     fn spellings(&self) -> impl Iterator<Item = &'a str> + 'a {
         std::iter::once(self.text).chain(self.alts.iter().map(String::as_str))
+    }
+
+    /// The skeletons of the other spellings.
+    fn alt_skeletons(&self) -> std::borrow::Cow<'a, [String]> {
+        match self.alt_skeletons {
+            Some(s) => std::borrow::Cow::Borrowed(s),
+            None => std::borrow::Cow::Owned(self.alts.iter().map(|a| keys::skeleton(a)).collect()),
+        }
+    }
+
+    /// The skeletons of every spelling, the first spelling's first.
+    fn all_skeletons(&self) -> impl Iterator<Item = String> + '_ {
+        let alts = self.alt_skeletons();
+        std::iter::once(self.skeleton.to_string()).chain(alts.into_owned())
     }
 }
 
@@ -667,6 +704,7 @@ pub fn similarity_bound_for(
         // rules), then, where the checks could differ, as the same kind.
         abjad: !q.abjad,
         syllabic: false,
+        alt_skeletons: Some(&[]),
     };
     let first = spelled(l.abjad);
     let a = if first {
@@ -682,7 +720,7 @@ pub fn similarity_bound_for(
     // vowel-less spelling against one that writes its vowels; most
     // reached terms are typos apart: one call is enough).
     let meets = q.skeleton == skeleton
-        || q.alts.iter().any(|x| keys::skeleton(x) == skeleton)
+        || q.alt_skeletons().iter().any(|x| x == skeleton)
         || (q.phonetic.len() >= 3 && q.phonetic == phonetic);
     if first && !meets {
         return a;
@@ -799,7 +837,7 @@ pub fn similarity(q: TokenView<'_>, l: TokenView<'_>) -> Option<(f32, How)> {
     // both write vowels in the same slots — before it and after it — and
     // the other spelling is at most two letters longer (`adi` is not AD,
     // nor ADDISON).
-    if q.abjad && onset_ok {
+    if q.abjad && onset_ok && l.skeleton.len() == 1 {
         let one = q
             .spellings()
             .any(|a| one_consonant_match(a, l.text, l.abjad));
@@ -814,10 +852,10 @@ pub fn similarity(q: TokenView<'_>, l: TokenView<'_>) -> Option<(f32, How)> {
     if q.abjad && !l.abjad {
         if let Some(rest) = article_stripped(l.text) {
             let sk = keys::skeleton(rest);
-            let meets = q.spellings().any(|a| {
-                let ask = keys::skeleton(a);
-                ask.len() >= 2 && ask == sk && keys::long_vowels_written(a, rest)
-            });
+            let meets = q
+                .all_skeletons()
+                .zip(q.spellings())
+                .any(|(ask, a)| ask.len() >= 2 && ask == sk && keys::long_vowels_written(a, rest));
             if meets {
                 offer(TRANSLITERATED_SKELETON, How::Skeleton);
             }
@@ -828,8 +866,8 @@ pub fn similarity(q: TokenView<'_>, l: TokenView<'_>) -> Option<(f32, How)> {
         // `juad`~`jvad`) meet on their skeletons too: three consonants, or
         // two where the query was transliterated (the index keys each
         // spelling's skeleton; a query looks up each of its own).
-        let qs: Vec<String> = q.alts.iter().map(|a| keys::skeleton(a)).collect();
-        let ls: Vec<String> = l.alts.iter().map(|a| keys::skeleton(a)).collect();
+        let qs = q.alt_skeletons();
+        let ls = l.alt_skeletons();
         let q_all = std::iter::once(q.skeleton).chain(qs.iter().map(String::as_str));
         'outer: for ((i, a), qa) in q_all.enumerate().zip(q.spellings()) {
             let l_all = std::iter::once(l.skeleton).chain(ls.iter().map(String::as_str));
@@ -924,7 +962,11 @@ fn glues_at(side: &[Token], i: usize, other: &[Token], listed: bool) -> bool {
     // list names (`index::build`) and the matcher looks up the query's,
     // so it finds the names.
     b.role == Role::Particle
+        && a.role != Role::Initial
         && side.get(i + 2).is_some_and(|c| {
+            if c.role == Role::Initial {
+                return false;
+            }
             let ab = merged(a, b);
             pair_glues(&ab, c, other)
                 || (!listed

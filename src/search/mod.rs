@@ -878,8 +878,15 @@ impl<'i> Searcher<'i> {
         } else {
             &t.phonetic
         };
+        // The other spellings' skeletons, once for every term bounded.
+        let alt_skeletons: Vec<String> = t
+            .alts
+            .iter()
+            .map(|a| crate::analysis::keys::skeleton(a))
+            .collect();
         let view = TokenView {
             phonetic,
+            alt_skeletons: Some(&alt_skeletons),
             ..TokenView::of(t)
         };
         if t.role != Role::LegalForm {
@@ -900,14 +907,15 @@ impl<'i> Searcher<'i> {
             if t.abjad {
                 for a in std::iter::once(&t.text).chain(&t.alts) {
                     let ask = crate::analysis::keys::skeleton(a);
-                    let k = if ask.len() == 1 {
-                        key::SHORT_SKELETON
-                    } else {
-                        key::ARTICLE_SKELETON
-                    };
-                    if !ask.is_empty() {
-                        for tid in idx.key_list(k, ask.as_bytes())?.iter() {
+                    if ask.len() >= 2 {
+                        for tid in idx.key_list(key::ARTICLE_SKELETON, ask.as_bytes())?.iter() {
                             offer(&mut out, tid, false);
+                        }
+                    } else if ask.len() == 1 && a.len() <= crate::score::ONE_CONSONANT_LONGEST - 2 {
+                        if let Some(oc) = crate::score::one_consonant_key(a) {
+                            for tid in idx.key_list(key::ONE_CONSONANT, &oc)?.iter() {
+                                offer(&mut out, tid, false);
+                            }
                         }
                     }
                 }
@@ -1104,7 +1112,7 @@ impl<'i> Searcher<'i> {
         // Names reached by a glue the per-name bound does not model skip
         // that bound; the glued tokens count as matched at their best, and
         // the query's weight shrinks as the scorer's gluing shrinks it.
-        let mut unbounded_names: Vec<u32> = Vec::new();
+        let mut unbounded_names: Vec<(u32, u64)> = Vec::new();
         // Pairs glued through other spellings of their tokens (وهاب زاده
         // `whab zadh` as `whab zadeh` / VAHABZADEH: `score::respelled_glue`).
         for i in 0..n.saturating_sub(1) {
@@ -1129,7 +1137,7 @@ impl<'i> Searcher<'i> {
                     found |= !names.is_empty();
                     for nid in names {
                         glue_names.push((nid, bits));
-                        unbounded_names.push(nid);
+                        unbounded_names.push((nid, bits));
                     }
                 }
             }
@@ -1145,7 +1153,10 @@ impl<'i> Searcher<'i> {
         // `score::glues_at`).
         for i in 0..n.saturating_sub(2) {
             let (x, y, z) = (&a.tokens[i], &a.tokens[i + 1], &a.tokens[i + 2]);
-            if y.role != Role::Particle || x.role == Role::LegalForm || z.role == Role::LegalForm {
+            if y.role != Role::Particle
+                || matches!(x.role, Role::LegalForm | Role::Initial)
+                || matches!(z.role, Role::LegalForm | Role::Initial)
+            {
                 continue;
             }
             let xy = glued_token(x, y);
@@ -1159,7 +1170,7 @@ impl<'i> Searcher<'i> {
             let bits = (1u64 << i) | (1u64 << (i + 1)) | (1u64 << (i + 2));
             for nid in names {
                 glue_names.push((nid, bits));
-                unbounded_names.push(nid);
+                unbounded_names.push((nid, bits));
             }
             let run = [x, y, z];
             let heaviest = run.iter().map(|t| t.weight).fold(0.0f32, f32::max);
@@ -1170,7 +1181,6 @@ impl<'i> Searcher<'i> {
         }
         // Runs of three to five Han or Hangul syllables spelled as one
         // index term (阿不都 `a bu du` / ABUDU: `score::syllable_run`).
-        let mut syllable_names: Vec<u32> = Vec::new();
         for i in 0..n {
             if !a.tokens[i].syllabic {
                 continue;
@@ -1190,7 +1200,7 @@ impl<'i> Searcher<'i> {
                 let bits = (i..end).fold(0u64, |m, j| m | (1u64 << j));
                 for nid in idx.postings(tid)?.iter() {
                     glue_names.push((nid, bits));
-                    syllable_names.push(nid);
+                    unbounded_names.push((nid, bits));
                 }
                 let heaviest = run.iter().map(|t| t.weight).fold(0.0f32, f32::max);
                 glue_slack += run.iter().map(|t| t.weight).sum::<f32>() - heaviest;
@@ -1227,8 +1237,11 @@ impl<'i> Searcher<'i> {
         for &(nid, bits) in &glue_names {
             *direct.entry(nid).or_insert(0) |= bits;
         }
-        for &nid in unbounded_names.iter().chain(&syllable_names) {
-            bypass.insert(nid, ());
+        // Per name, the query tokens a glue the per-name bound does not
+        // model may join (they count at their best there).
+        let mut free: FastMap<u32, u64> = FastMap::default();
+        for &(nid, bits) in &unbounded_names {
+            *free.entry(nid).or_insert(0) |= bits;
         }
         // Entities matched by an identifier.
         let mut id_entities: HashMap<u32, String> = HashMap::new();
@@ -1389,8 +1402,20 @@ impl<'i> Searcher<'i> {
                     p.exp = Some(self.expand_with(idx, &p.token, u, thr, false)?);
                 }
             }
-            let (lhs, rhs, est) =
-                self.name_bound(nid, &a.tokens, &prep, w_all, thr, glues, &glue_pairs)?;
+            let free_bits = if is_direct {
+                free.get(&nid).copied().unwrap_or(0)
+            } else {
+                0
+            };
+            let (lhs, rhs, est) = self.name_bound(
+                nid,
+                &a.tokens,
+                &prep,
+                w_all,
+                thr,
+                (glues, free_bits),
+                &glue_pairs,
+            )?;
             if prune && lhs + BOUND_SLACK < rhs {
                 continue;
             }
@@ -1643,7 +1668,7 @@ impl<'i> Searcher<'i> {
         prep: &[Prepared],
         w_all: f32,
         thr: f32,
-        glues: u64,
+        (glues, free): (u64, u64),
         pairs: &[GluePair],
     ) -> Result<(f32, f32, f32)> {
         const MAX_LISTED: usize = 32;
@@ -1665,6 +1690,13 @@ impl<'i> Searcher<'i> {
             };
             cost += c * t.weight;
             *slot = (t.weight, c, t);
+        }
+        // M: the most one list token adds to a pair at similarity 1.
+        let mut most = 0.0f32;
+        let mut heaviest = 0.0f32;
+        for &(w, c, _) in toks.iter().take(m) {
+            most = most.max(w * (1.0 - thr * (1.0 - c)));
+            heaviest = heaviest.max(w);
         }
         let mut lhs = 0.0f32;
         let mut est = 0.0f32;
@@ -1701,6 +1733,12 @@ impl<'i> Searcher<'i> {
                 best = best.max(s * (qt.weight + w) - thr * (1.0 - c) * w);
                 best_est = best_est.max(s * (qt.weight + w));
             }
+            // A token a glue the bound does not model may join pairs with
+            // some list token at similarity 1 at most.
+            if i < 64 && free & (1u64 << i) != 0 {
+                best = best.max(qt.weight + most);
+                best_est = best_est.max(qt.weight + heaviest);
+            }
             lhs += best;
             est += best_est;
             if let Some(x) = alone.get_mut(i) {
@@ -1709,11 +1747,6 @@ impl<'i> Searcher<'i> {
         }
         let den = w_all + cost;
         if glues != 0 {
-            // M: the most one list token adds to a pair at similarity 1.
-            let mut most = 0.0f32;
-            for &(w, c, _) in toks.iter().take(m) {
-                most = most.max(w * (1.0 - thr * (1.0 - c)));
-            }
             // A glued pair's share, through its expansion.
             let pair_share = |p: &GluePair| -> f32 {
                 let wg = p.token.weight;

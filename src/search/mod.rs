@@ -46,13 +46,20 @@
 //!    rule accepts a glued query pair for the name, the bound also tries
 //!    the pair as one token (through the glued token's own expansion) and
 //!    longer glued runs where some index term allows them, keeping the
-//!    best grouping. Names a glued list pair reached (the scorer merges
-//!    list tokens first) or an identifier skip this test.
+//!    best grouping. Where a glue the bound does not model may apply —
+//!    a pair glued through other spellings of its tokens, a particle
+//!    glued with the words on both sides, a run of three to five Han or
+//!    Hangul syllables — the glued query tokens count at their best
+//!    (each at its weight plus the most one list token adds). Names a
+//!    glued list pair reached (the scorer merges list tokens first) or an
+//!    identifier skip this test.
 //!
 //! Only names passing both are scored. Every retrieval path of the scorer
 //! is indexed (exact spellings, deletion neighbours, 3-letter vowel swaps,
-//! skeletons — two-letter ones of transliterated terms too — phonetic
-//! codes, glued pairs exact and on their skeleton), so the pruning costs no recall; a test checks it
+//! skeletons — two-letter ones of transliterated terms too, one-consonant
+//! terms by their vowel slots, and the rest of a Latin word after a glued
+//! article — phonetic codes, glued pairs exact and on their skeleton), so
+//! the pruning costs no recall; a test checks it
 //! against scoring every name of an index.
 //! A hard cap ([`MAX_CANDIDATES`]; names ranked by their bound) stops
 //! pathological queries; hitting it is counted in [`Stats`], and the

@@ -1000,6 +1000,17 @@ impl CustomerIndex {
             if let Some(cs) = self.key_list(&typed(ckey::PAIR, text))? {
                 p.forced.extend(cs);
             }
+            // The term's deletion neighbours (the delta keeps them in its
+            // hash table, not its key FST: made again here, the same keys).
+            let text = delta.utf8(text)?;
+            for d in deletions(text, deletion_budget(text)) {
+                p.lookups += 1;
+                if let Some(toks) = self.key_list(&typed(key::DELETION, d.as_bytes()))? {
+                    for tok in toks {
+                        p.offer(tok, tid, Via::Deletion)?;
+                    }
+                }
+            }
         }
         // Every key of the delta index.
         let kpath = delta.dir().join(crate::index::format::KEYS_FILE);
@@ -1013,11 +1024,7 @@ impl CustomerIndex {
             };
             p.lookups += 1;
             match kind {
-                key::DELETION
-                | key::VOWEL_SWAP
-                | key::SKELETON
-                | key::SHORT_SKELETON
-                | key::PHONETIC => {
+                key::VOWEL_SWAP | key::SKELETON | key::SHORT_SKELETON | key::PHONETIC => {
                     if kind == key::SKELETON {
                         p.lookups += 1;
                         if let Some(cs) = self.key_list(&typed(ckey::PAIR_SKELETON, body))? {
@@ -1028,14 +1035,9 @@ impl CustomerIndex {
                         continue;
                     };
                     let terms: Vec<u32> = delta.key_list(kind, body)?.iter().collect();
-                    let via = if kind == key::DELETION {
-                        Via::Deletion
-                    } else {
-                        Via::Key
-                    };
                     for tok in toks {
                         for &tid in &terms {
-                            p.offer(tok, tid, via)?;
+                            p.offer(tok, tid, Via::Key)?;
                         }
                     }
                 }

@@ -337,6 +337,8 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
     // (key, value) pairs, sorted and grouped below: far cheaper than a
     // BTreeMap of a million keys.
     let mut key_pairs: Vec<(Vec<u8>, u32)> = Vec::new();
+    // Deletion variant → term: the `DELETIONS` hash table.
+    let mut del_pairs: Vec<(String, u32)> = Vec::new();
     for (tid, (text, post)) in term_names.iter().enumerate() {
         let tid = tid as u32;
         let skeleton = keys::skeleton(text);
@@ -353,9 +355,7 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
         terms_tbl.extend_from_slice(&p_off.to_le_bytes());
         terms_tbl.extend_from_slice(&u32_of(post.len(), "postings")?.to_le_bytes());
         for d in deletions(text, deletion_budget(text)) {
-            let mut k = vec![key::DELETION];
-            k.extend_from_slice(d.as_bytes());
-            key_pairs.push((k, tid));
+            del_pairs.push((d, tid));
         }
         if skeleton.len() >= 2 {
             let mut k = vec![key::SKELETON];
@@ -444,6 +444,19 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
         i = j;
     }
     drop(key_pairs);
+    del_pairs.sort_unstable();
+    del_pairs.dedup();
+    let (deletions_tbl, deletion_lists) = {
+        let mut groups: Vec<(&[u8], Vec<u32>)> = Vec::new();
+        for (d, tid) in &del_pairs {
+            match groups.last_mut() {
+                Some((k, v)) if *k == d.as_bytes() => v.push(*tid),
+                _ => groups.push((d.as_bytes(), vec![*tid])),
+            }
+        }
+        super::delhash::build(groups.iter().map(|(k, v)| (*k, v.as_slice())))?
+    };
+    drop(del_pairs);
 
     // Names and tokens.
     let mut names_tbl = Vec::with_capacity(names.len() * format::NAME_SIZE);
@@ -490,6 +503,8 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
         (section::ENTITIES, &entities_tbl),
         (section::KEYLISTS, &keylists),
         (section::LISTS, &lists_tbl),
+        (section::DELETIONS, &deletions_tbl),
+        (section::DELETION_LISTS, &deletion_lists),
     ];
     let mut tables = Vec::new();
     tables.extend_from_slice(format::MAGIC);

@@ -6,7 +6,7 @@
 //! |---|---|
 //! | `manifest.json` | written last: format, engine and analysis versions, the source lists (id, version, counts, sha256 of every input file), and the sha256 and size of every other file |
 //! | `terms.fst` | FST: term text → term id. Terms are every spelling of every token of every listed name after [analysis](crate::analysis); ids are the terms' sorted order |
-//! | `keys.fst` | FST: typed key → packed (offset, len) of a u32 list in the `KEYLISTS` section. Key types (first byte): `d` deletion neighbour of a term → term ids; `s` consonant skeleton → term ids; `p` Double Metaphone code → term ids; `g` two adjacent tokens glued (or three, the middle one a particle: `muhyialdin`) → name ids; `G` the consonant skeleton (5 letters or more) of those glued tokens → name ids; `t` a two-letter skeleton of a term that some name carries transliterated → term ids; `v` a 3-letter term with one vowel (a e i o u y) replaced by `_` → term ids; `i` a normalised identifier value (passport, IMO, BIC, crypto address, …) → entity indexes |
+//! | `keys.fst` | FST: typed key → packed (offset, len) of a u32 list in the `KEYLISTS` section. Key types (first byte): `s` consonant skeleton → term ids; `p` Double Metaphone code → term ids; `g` two adjacent tokens glued (or three, the middle one a particle: `muhyialdin`) → name ids; `G` the consonant skeleton (5 letters or more) of those glued tokens → name ids; `t` a two-letter skeleton of a term that some name carries transliterated → term ids; `v` a 3-letter term with one vowel (a e i o u y) replaced by `_` → term ids; `i` a normalised identifier value (passport, IMO, BIC, crypto address, …) → entity indexes |
 //! | `tables.bin` | fixed-width little-endian tables (below) |
 //! | `records.bin` | each entity's canonical record (JSON, the [`Entity`](crate::model::Entity) as read), for display and field-by-field diffs |
 //!
@@ -26,6 +26,8 @@
 //! | 7 | `ENTITIES` | per entity, 64 bytes: id (off u32, len u32), list index u16, kind u8 (0 person, 1 organization, 2 vessel, 3 aircraft, 4 unknown), reserved u8, first name u32, name count u32 (names of an entity are consecutive), record (off u32 in `records.bin`, len u32), content hash (sha256 of the record, 32 bytes), reserved (4 bytes) |
 //! | 8 | `KEYLISTS` | u32 lists referenced from `keys.fst` |
 //! | 9 | `LISTS` | per source list, 16 bytes: list id (off u32, len u32), version (off u32, len u32; len 0 = none) |
+//! | 10 | `DELETIONS` | the deletion-neighbourhood hash table: every deletion variant of every term (up to two characters removed, [`deletions`](super::build::deletions)) → term ids; a power of two of u64 slots ([`delhash`](super::delhash) has the layout and the hash) |
+//! | 11 | `DELETION_LISTS` | the term lists of `DELETIONS` keys of more than one term: a count u32, then the ids |
 //!
 //! All integers are little-endian. Every reference is bounds-checked when
 //! read, and the section table is validated when the index is opened
@@ -37,7 +39,7 @@
 //! version is refused with a message to rebuild it.
 
 /// Version of this format. Bump on any change to the files above.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 /// Magic bytes at the start of `tables.bin`.
 pub const MAGIC: &[u8; 8] = b"EMBGTBL1";
 /// Header size of `tables.bin`.
@@ -65,8 +67,10 @@ pub mod section {
     pub const ENTITIES: u32 = 7;
     pub const KEYLISTS: u32 = 8;
     pub const LISTS: u32 = 9;
+    pub const DELETIONS: u32 = 10;
+    pub const DELETION_LISTS: u32 = 11;
     /// Every section a valid file has.
-    pub const ALL: [u32; 9] = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+    pub const ALL: [u32; 11] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
 }
 
 /// Record sizes.
@@ -80,6 +84,8 @@ pub const LIST_SIZE: usize = 16;
 
 /// Key-type bytes of `keys.fst`.
 pub mod key {
+    /// A deletion neighbour (the key family of the customer index's FST;
+    /// the list index keeps its deletions in the `DELETIONS` table).
     pub const DELETION: u8 = b'd';
     pub const SKELETON: u8 = b's';
     pub const PHONETIC: u8 = b'p';

@@ -9,6 +9,7 @@
 //! the format and the analysis stay the same.
 
 pub mod build;
+pub mod delhash;
 pub mod format;
 pub mod manifest;
 pub mod mmap;
@@ -192,7 +193,9 @@ pub fn fuzz_index(data: &[u8]) {
         if let Ok((text, sk, _)) = idx.term(t) {
             let _ = idx.term_id(text);
             let _ = idx.key_list(format::key::SKELETON, sk.as_bytes());
-            let _ = idx.key_list(format::key::DELETION, text.as_bytes());
+            let _ = idx.deletion_terms(text.as_bytes());
+            let mut n = 0usize;
+            idx.for_each_deletion_term(text, 2, &mut |_| n += 1);
         }
         if let Ok(p) = idx.postings(t) {
             for n in p.iter().take(100) {

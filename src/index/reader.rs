@@ -32,7 +32,7 @@ pub struct Index {
     keys: fst::Map<Mapped>,
     tables: Mapped,
     records: Mapped,
-    secs: [Sec; 10],
+    secs: [Sec; 12],
     n_terms: u32,
     n_names: u32,
     n_entities: u32,
@@ -258,7 +258,12 @@ impl Index {
                 ));
             }
         }
-        for s in [section::POSTINGS, section::ALTS, section::KEYLISTS] {
+        for s in [
+            section::POSTINGS,
+            section::ALTS,
+            section::KEYLISTS,
+            section::DELETION_LISTS,
+        ] {
             if idx.secs[s as usize].len % 4 != 0 {
                 return Err(corrupt(
                     format::TABLES_FILE,
@@ -266,6 +271,8 @@ impl Index {
                 ));
             }
         }
+        super::delhash::Table::new(idx.sec(section::DELETIONS), &[])
+            .map_err(|e| corrupt(format::TABLES_FILE, e))?;
         if idx.terms.len() as u64 != idx.n_terms as u64
             || idx.manifest.counts.entities != idx.n_entities as u64
             || idx.manifest.counts.names != idx.n_names as u64
@@ -357,6 +364,11 @@ impl Index {
         ))
     }
 
+    /// Index bytes as text (a corrupt-index error if they are not UTF-8).
+    pub fn utf8<'b>(&self, b: &'b [u8]) -> Result<&'b str> {
+        std::str::from_utf8(b).map_err(|_| corrupt(format::TABLES_FILE, "a string is not UTF-8"))
+    }
+
     /// A term's text as bytes (no UTF-8 check: for byte-level tests).
     pub fn term_bytes(&self, id: u32) -> Result<&[u8]> {
         self.term_field(id, 0)
@@ -433,34 +445,30 @@ impl Index {
         }
     }
 
-    /// Calls `f` with the list of every key of family `kind` that is `word`
-    /// with at most `budget` characters deleted (the word itself included,
-    /// never the empty string): the lookups of
-    /// [`deletions`](crate::index::build::deletions) done as one walk of
-    /// the key FST, so variants sharing a prefix share its traversal and a
-    /// prefix absent from the index ends every variant under it. A variant
-    /// may be reported more than once (two deletions giving the same word);
-    /// within a run of equal characters only the leftmost are deleted.
-    pub fn for_each_deletion_list(
-        &self,
-        kind: u8,
-        word: &str,
-        budget: usize,
-        f: &mut dyn FnMut(U32List<'_>) -> Result<()>,
-    ) -> Result<()> {
-        let fst = self.keys.as_fst();
-        let root = fst.root();
-        let Some(i) = root.find_input(kind) else {
-            return Ok(());
-        };
-        let t = root.transition(i);
-        let chars: Vec<(usize, char)> = word.char_indices().collect();
-        let w = Walk {
-            fst,
-            word: word.as_bytes(),
-            chars: &chars,
-        };
-        w.go(self, fst.node(t.addr), t.out, 0, budget, 0, true, f)
+    /// The deletion-neighbourhood table ([`delhash`](super::delhash)).
+    fn deletions(&self) -> super::delhash::Table<'_> {
+        super::delhash::Table::new(
+            self.sec(section::DELETIONS),
+            self.sec(section::DELETION_LISTS),
+        )
+        .unwrap_or_default()
+    }
+
+    /// The terms with deletion variant `key` (the term itself is one):
+    /// a superset at worst (module docs of [`delhash`](super::delhash)).
+    pub fn deletion_terms(&self, key: &[u8]) -> Vec<u32> {
+        self.deletions().get(key)
+    }
+
+    /// Calls `f` with every term sharing a deletion variant with `word`
+    /// with at most `budget` (≤ 2) characters deleted (the word itself
+    /// included, never the empty string): the terms the lookups of
+    /// [`deletions`](crate::index::build::deletions) find, all probed at
+    /// once. A term may come more than once.
+    pub fn for_each_deletion_term(&self, word: &str, budget: usize, f: &mut impl FnMut(u32)) {
+        let mut hashes = Vec::new();
+        super::delhash::variant_hashes(word, budget, &mut hashes);
+        self.deletions().lookup(&hashes, f);
     }
 
     /// Four figures per name id, computed by `make` on first use and then
@@ -705,60 +713,6 @@ impl Default for TokenRef<'_> {
     }
 }
 
-/// The state of [`Index::for_each_deletion_list`]'s walk.
-struct Walk<'w, D> {
-    fst: &'w fst::raw::Fst<D>,
-    word: &'w [u8],
-    chars: &'w [(usize, char)],
-}
-
-impl<D: AsRef<[u8]>> Walk<'_, D> {
-    /// At character `at` of the word, in FST node `node` with output `out`,
-    /// `left` deletions to spend, `kept` characters kept so far;
-    /// `prev_kept`: whether the previous character was kept.
-    #[allow(clippy::too_many_arguments)]
-    fn go(
-        &self,
-        index: &Index,
-        node: fst::raw::Node<'_>,
-        out: fst::raw::Output,
-        at: usize,
-        left: usize,
-        kept: usize,
-        prev_kept: bool,
-        f: &mut dyn FnMut(U32List<'_>) -> Result<()>,
-    ) -> Result<()> {
-        if at == self.chars.len() {
-            if kept > 0 && node.is_final() {
-                let v = out.cat(node.final_output()).value();
-                let (off, len) = format::unpack(v);
-                f(index.u32_list(section::KEYLISTS, off, len)?)?;
-            }
-            return Ok(());
-        }
-        let (start, c) = self.chars[at];
-        let end = self.chars.get(at + 1).map_or(self.word.len(), |x| x.0);
-        // Delete this character (within a run of equal characters, only
-        // while the previous one was deleted too: the same words, once).
-        if left > 0 && !(at > 0 && prev_kept && self.chars[at - 1].1 == c) {
-            self.go(index, node, out, at + 1, left - 1, kept, false, f)?;
-        }
-        // Keep it: follow its bytes.
-        let (mut node, mut out) = (node, out);
-        for &b in &self.word[start..end] {
-            match node.find_input(b) {
-                Some(i) => {
-                    let t = node.transition(i);
-                    out = out.cat(t.out);
-                    node = self.fst.node(t.addr);
-                }
-                None => return Ok(()),
-            }
-        }
-        self.go(index, node, out, at + 1, left, kept + 1, true, f)
-    }
-}
-
 /// Where a term's postings lie ([`Index::postings_ref`]); meaningful only
 /// for the index that gave it (read bounds-checked all the same).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -800,7 +754,7 @@ impl<'a> U32List<'a> {
     }
 }
 
-fn read_sections(b: &[u8]) -> Result<[Sec; 10]> {
+fn read_sections(b: &[u8]) -> Result<[Sec; 12]> {
     let f = format::TABLES_FILE;
     if b.len() < format::HEADER_SIZE || &b[..8] != format::MAGIC {
         return Err(corrupt(
@@ -822,8 +776,8 @@ fn read_sections(b: &[u8]) -> Result<[Sec; 10]> {
     if n > 64 {
         return Err(corrupt(f, "implausible section count"));
     }
-    let mut secs = [Sec::default(); 10];
-    let mut seen = [false; 10];
+    let mut secs = [Sec::default(); 12];
+    let mut seen = [false; 12];
     for i in 0..n {
         let at = format::HEADER_SIZE + i * format::SECTION_ENTRY_SIZE;
         let (Some(kind), Some(off), Some(len)) = (

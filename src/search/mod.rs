@@ -838,6 +838,9 @@ impl<'i> Searcher<'i> {
         // term id → reached by an exact spelling
         let mut out: FastMap<u32, bool> = FastMap::default();
         let mut checked: HashSet<u32, BuildHasherDefault<FxHasher>> = HashSet::default();
+        // A spelling's deletion neighbours not yet reached, and their texts.
+        let mut found: Vec<u32> = Vec::new();
+        let mut texts: Vec<&[u8]> = Vec::new();
         fn offer(out: &mut FastMap<u32, bool>, tid: u32, exact: bool) {
             let e = out.entry(tid).or_insert(exact);
             *e |= exact;
@@ -862,19 +865,28 @@ impl<'i> Searcher<'i> {
             let q_budget = edit_budget(s.chars().count());
             let pattern = osa::Pattern::new(s.as_bytes());
             checked.clear();
-            idx.for_each_deletion_list(key::DELETION, s, deletion_budget(s), &mut |list| {
-                for tid in list.iter() {
-                    if out.contains_key(&tid) || !checked.insert(tid) {
-                        continue;
-                    }
-                    let text = idx.term_bytes(tid)?;
-                    let b = q_budget.max(edit_budget(text.len()));
-                    if b > 0 && pattern.within(text, b) {
-                        out.insert(tid, false);
-                    }
+            found.clear();
+            idx.for_each_deletion_term(s, deletion_budget(s), &mut |tid| {
+                if !out.contains_key(&tid) && checked.insert(tid) {
+                    found.push(tid);
                 }
-                Ok(())
-            })?;
+            });
+            // Their texts' places first, then their bytes, then the checks:
+            // independent reads the memory system serves together.
+            texts.clear();
+            for &tid in &found {
+                texts.push(idx.term_bytes(tid)?);
+            }
+            let touched = texts
+                .iter()
+                .fold(0u8, |a, t| a.wrapping_add(t.first().copied().unwrap_or(0)));
+            std::hint::black_box(touched);
+            for (&tid, text) in found.iter().zip(&texts) {
+                let b = q_budget.max(edit_budget(text.len()));
+                if b > 0 && pattern.within(text, b) {
+                    out.insert(tid, false);
+                }
+            }
         }
         // The token's phonetic code, computed here when the analysis left
         // it for later (`analyze_deferred`).

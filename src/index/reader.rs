@@ -364,6 +364,29 @@ impl Index {
         ))
     }
 
+    /// A term's text, skeleton and phonetic code as bytes (not yet read:
+    /// no UTF-8 check) and its postings, from one read of its record: for
+    /// a caller that gathers many terms' places before it reads any of
+    /// their bytes ([`Index::utf8`] checks them).
+    pub fn term_raw(&self, id: u32) -> Result<([&[u8]; 3], PostingsRef)> {
+        let r = self.rec(section::TERMS, format::TERM_SIZE, id)?;
+        let g = |at| le::u32_at(r, at).unwrap_or(0);
+        let strings = self.sec(section::STRINGS);
+        let s = |at: usize| {
+            let (off, len) = (g(at) as usize, g(at + 4) as usize);
+            strings
+                .get(off..off + len)
+                .ok_or_else(|| corrupt(format::TABLES_FILE, "a string reference is out of bounds"))
+        };
+        Ok((
+            [s(0)?, s(8)?, s(16)?],
+            PostingsRef {
+                off: g(24),
+                len: g(28),
+            },
+        ))
+    }
+
     /// Index bytes as text (a corrupt-index error if they are not UTF-8).
     pub fn utf8<'b>(&self, b: &'b [u8]) -> Result<&'b str> {
         std::str::from_utf8(b).map_err(|_| corrupt(format::TABLES_FILE, "a string is not UTF-8"))

@@ -955,17 +955,30 @@ impl<'i> Searcher<'i> {
             }
         }
         let heaviest = idx.per_term(term_max_weights);
-        let mut v: Vec<Reach> = Vec::with_capacity(out.len());
+        // Every term's record first, then a byte of each string, then the
+        // bounds: independent reads the memory system serves together.
+        let mut recs = Vec::with_capacity(out.len());
         for (tid, exact) in out {
-            let (text, skeleton, phonetic) = idx.term(tid)?;
+            let (raw, postings) = idx.term_raw(tid)?;
             let (w, kinds) = heaviest
                 .get(tid as usize)
                 .copied()
                 .unwrap_or((1.0, spelled_by::ANY));
+            recs.push((tid, exact, raw, postings, w, kinds));
+        }
+        let touched = recs.iter().fold(0u8, |a, r| {
+            r.2.iter()
+                .fold(a, |a, s| a.wrapping_add(s.first().copied().unwrap_or(0)))
+        });
+        std::hint::black_box(touched);
+        let mut v: Vec<Reach> = Vec::with_capacity(recs.len());
+        for (tid, exact, [text, skeleton, phonetic], postings, w, kinds) in recs {
             let sim = if exact {
                 1.0
             } else {
                 // At least what any list token of that spelling scores.
+                let (text, skeleton, phonetic) =
+                    (idx.utf8(text)?, idx.utf8(skeleton)?, idx.utf8(phonetic)?);
                 similarity_bound_for(view, text, skeleton, phonetic, kinds)
             };
             // A term no more alike than the unretrieved bound adds nothing.
@@ -974,7 +987,7 @@ impl<'i> Searcher<'i> {
                     tid,
                     sim,
                     listed: w.max(MAX_ROLE_WEIGHT),
-                    postings: idx.postings_ref(tid)?,
+                    postings,
                 });
             }
         }

@@ -496,3 +496,31 @@ fn the_probe_passes_every_term_and_skeleton_and_few_others() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The hit facts stored beside each record are what the record says: the
+/// primary name, dates of birth, countries and links, for every entity of
+/// the small index (UN entries carry all four).
+#[test]
+fn the_stored_hit_facts_are_the_records() {
+    use embargo::model::HitFacts;
+    let dir = tmp("facts");
+    build(&small_lists(), &dir).unwrap();
+    let idx = Index::open(&dir).unwrap();
+    let (mut dobs, mut countries) = (0, 0);
+    for i in 0..idx.entity_count() {
+        let e = idx.entity(i).unwrap();
+        let record = idx.entity_record(&e).unwrap();
+        let stored = idx.hit_facts(&e).unwrap();
+        assert_eq!(
+            serde_json::to_value(&stored).unwrap(),
+            serde_json::to_value(HitFacts::of(&record)).unwrap(),
+            "{}",
+            e.id
+        );
+        assert_eq!(stored.primary_name, record.primary_name());
+        dobs += usize::from(!stored.dobs.is_empty());
+        countries += usize::from(!stored.countries.is_empty());
+    }
+    assert!(dobs > 100 && countries > 100, "{dobs} {countries}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -288,6 +288,12 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
             let rec_off = u32_of(records.len(), "record bytes")?;
             let rec_len = u32_of(record.len(), "record bytes")?;
             records.extend_from_slice(&record);
+            // What a hit reads, right after the record (a few hundred
+            // bytes to parse instead of the whole record).
+            let facts = serde_json::to_vec(&crate::model::HitFacts::of(e))
+                .map_err(|err| Error::malformed(format!("serialising {}: {err}", e.id)))?;
+            let facts_len = u32_of(facts.len(), "record bytes")?;
+            records.extend_from_slice(&facts);
             let mut row = Vec::with_capacity(format::ENTITY_SIZE);
             row.extend_from_slice(&id_off.to_le_bytes());
             row.extend_from_slice(&id_len.to_le_bytes());
@@ -300,7 +306,7 @@ pub fn build(lists: &[ParsedList], out: &Path) -> Result<BuildReport> {
             row.extend_from_slice(&rec_len.to_le_bytes());
             let hash = Sha256::digest(&record);
             row.extend_from_slice(&hash);
-            row.extend_from_slice(&[0u8; 4]);
+            row.extend_from_slice(&facts_len.to_le_bytes());
             debug_assert_eq!(row.len(), format::ENTITY_SIZE);
             entities_tbl.extend_from_slice(&row);
             entity_count = entity_count

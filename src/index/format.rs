@@ -8,7 +8,7 @@
 //! | `terms.fst` | FST: term text → term id. Terms are every spelling of every token of every listed name after [analysis](crate::analysis); ids are the terms' sorted order |
 //! | `keys.fst` | FST: typed key → packed (offset, len) of a u32 list in the `KEYLISTS` section. Key types (first byte): `s` consonant skeleton → term ids; `p` Double Metaphone code → term ids; `g` two adjacent tokens glued (or three, the middle one a particle: `muhyialdin`) → name ids; `G` the consonant skeleton (5 letters or more) of those glued tokens → name ids; `t` a two-letter skeleton of a term that some name carries transliterated → term ids; `v` a 3-letter term with one vowel (a e i o u y) replaced by `_` → term ids; `i` a normalised identifier value (passport, IMO, BIC, crypto address, …) → entity indexes |
 //! | `tables.bin` | fixed-width little-endian tables (below) |
-//! | `records.bin` | each entity's canonical record (JSON, the [`Entity`](crate::model::Entity) as read), for display and field-by-field diffs |
+//! | `records.bin` | each entity's canonical record (JSON, the [`Entity`](crate::model::Entity) as read), for display and field-by-field diffs, each followed by its hit facts (JSON: the primary name, dates of birth, countries and links a hit reads) |
 //!
 //! `tables.bin` starts with a 16-byte header — magic `EMBGTBL1`, format
 //! version (u32), section count (u32) — then the section table, one 24-byte
@@ -23,7 +23,7 @@
 //! | 4 | `NAMES` | per name id, 20 bytes: entity index u32, first token u32 (in `TOKENS`), token count u16, strength u8 (0 primary, 1 aka, 2 weak aka, 3 fka, 4 nka), reserved u8, text (off u32, len u32) |
 //! | 5 | `TOKENS` | per token, 16 bytes: term id u32, weight f32, role u8, script u8 (low 7 bits: 0 Latin, 1 transliterated, 2 transliterated from a script writing no short vowels: Arabic, Persian, Hebrew; 3 a syllable of a script writing a syllable a character: Han, Hangul; bit 7: the lead surname of a Spanish double surname, `Token::lead_surname`), alt count u16, first alt u32 (in `ALTS`) |
 //! | 6 | `ALTS` | u32 term ids of alternative spellings |
-//! | 7 | `ENTITIES` | per entity, 64 bytes: id (off u32, len u32), list index u16, kind u8 (0 person, 1 organization, 2 vessel, 3 aircraft, 4 unknown), reserved u8, first name u32, name count u32 (names of an entity are consecutive), record (off u32 in `records.bin`, len u32), content hash (sha256 of the record, 32 bytes), reserved (4 bytes) |
+//! | 7 | `ENTITIES` | per entity, 64 bytes: id (off u32, len u32), list index u16, kind u8 (0 person, 1 organization, 2 vessel, 3 aircraft, 4 unknown), reserved u8, first name u32, name count u32 (names of an entity are consecutive), record (off u32 in `records.bin`, len u32), content hash (sha256 of the record, 32 bytes), hit facts length u32 (the [`HitFacts`](crate::model::HitFacts) JSON stored right after the record) |
 //! | 8 | `KEYLISTS` | u32 lists referenced from `keys.fst` |
 //! | 9 | `LISTS` | per source list, 16 bytes: list id (off u32, len u32), version (off u32, len u32; len 0 = none) |
 //! | 10 | `DELETIONS` | the deletion-neighbourhood hash table: every deletion variant of every term (up to two characters removed, [`deletions`](super::build::deletions)) → term ids; a power of two of u64 slots ([`delhash`](super::delhash) has the layout and the hash) |
@@ -39,7 +39,7 @@
 //! version is refused with a message to rebuild it.
 
 /// Version of this format. Bump on any change to the files above.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 /// Magic bytes at the start of `tables.bin`.
 pub const MAGIC: &[u8; 8] = b"EMBGTBL1";
 /// Header size of `tables.bin`.

@@ -87,6 +87,8 @@ pub struct EntityRef<'a> {
     pub n_names: u32,
     pub content_hash: &'a [u8],
     record: (usize, usize),
+    /// Length of the hit facts stored right after the record.
+    facts: usize,
 }
 
 fn corrupt(file: &str, what: impl Into<String>) -> Error {
@@ -658,7 +660,8 @@ impl Index {
             ));
         }
         let record = (g(20) as usize, g(24) as usize);
-        if record.0 + record.1 > self.records.bytes().len() {
+        let facts = g(60) as usize;
+        if record.0 + record.1 + facts > self.records.bytes().len() {
             return Err(corrupt(
                 format::RECORDS_FILE,
                 "a record reference is out of bounds",
@@ -673,6 +676,7 @@ impl Index {
             n_names,
             content_hash: r.get(28..60).unwrap_or(&[]),
             record,
+            facts,
         })
     }
 
@@ -681,18 +685,28 @@ impl Index {
         self.parse_record(e)
     }
 
-    /// What a hit reads of an entity's record ([`HitFacts`]), without
-    /// building the rest of it.
+    /// What a hit reads of an entity's record ([`HitFacts`]): stored
+    /// apart, right after the record.
     pub fn hit_facts(&self, e: &EntityRef<'_>) -> Result<crate::model::HitFacts> {
-        self.parse_record(e)
+        let at = e.record.0 + e.record.1;
+        self.parse_json(e, (at, e.facts))
     }
 
     /// An entity's stored record parsed as `T`.
     fn parse_record<T: serde::de::DeserializeOwned>(&self, e: &EntityRef<'_>) -> Result<T> {
+        self.parse_json(e, e.record)
+    }
+
+    /// Stored JSON of entity `e` at (offset, length) of `records.bin`.
+    fn parse_json<T: serde::de::DeserializeOwned>(
+        &self,
+        e: &EntityRef<'_>,
+        (off, len): (usize, usize),
+    ) -> Result<T> {
         let b = self
             .records
             .bytes()
-            .get(e.record.0..e.record.0 + e.record.1)
+            .get(off..off + len)
             .ok_or_else(|| corrupt(format::RECORDS_FILE, "a record reference is out of bounds"))?;
         serde_json::from_slice(b)
             .map_err(|err| corrupt(format::RECORDS_FILE, format!("record of {}: {err}", e.id)))

@@ -4,9 +4,9 @@
 //! and is recorded with every index so a query repeats the build's analysis.
 //!
 //! The chain, per name:
-//! 1. [`fold`](crate::normalize::text::fold): NFKC, case folding, marks off,
+//! 1. [`crate::normalize::text::fold`]: NFKC, case folding, marks off,
 //!    canonical punctuation;
-//! 2. [`romanize_word`](crate::normalize::translit::romanize_word): every
+//! 2. [`crate::normalize::translit::romanize_word`] writes every
 //!    word in Latin letters, with the other common romanisations kept as
 //!    alternative spellings of the same token; Arabic-script compounds
 //!    that Latin spellings write as one word are joined first ("abd" +

@@ -746,7 +746,7 @@ pub fn class_stats(cases: &[Case], res: &[CaseResult], split: Split) -> Vec<Scre
 }
 
 /// The final-run outcomes of innocent names as [`InnocentScore`]s (best hit
-/// score, candidates scored), for [`report::source_stats`].
+/// score, candidates scored), for [`source_stats`](crate::eval::report::source_stats).
 pub fn innocent_scores(outcomes: &[Outcome]) -> Vec<InnocentScore> {
     outcomes
         .iter()

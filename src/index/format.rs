@@ -111,7 +111,7 @@ pub mod key {
     /// [`crate::score::article_stripped`]) → term ids: where a vowel-less
     /// query spelling finds it.
     pub const ARTICLE_SKELETON: u8 = b'a';
-    /// A normalised identifier value (see [`normalize_id`]) → entity indexes.
+    /// A normalised identifier value (see [`normalize_id`](super::normalize_id)) → entity indexes.
     pub const IDENTIFIER: u8 = b'i';
 }
 

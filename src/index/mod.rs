@@ -1,5 +1,5 @@
 //! The index: the official lists compiled into memory-mapped FSTs and
-//! fixed-width tables (see [`format`] for the layout), built by [`build`]
+//! fixed-width tables (see [`format`](mod@format) for the layout), built by [`build`](fn@build)
 //! and read by [`Index`].
 //!
 //! An index folder is immutable once published; builds are atomic (a

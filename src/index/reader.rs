@@ -685,7 +685,7 @@ impl Index {
         self.parse_record(e)
     }
 
-    /// What a hit reads of an entity's record ([`HitFacts`]): stored
+    /// What a hit reads of an entity's record ([`HitFacts`](crate::model::HitFacts)): stored
     /// apart, right after the record.
     pub fn hit_facts(&self, e: &EntityRef<'_>) -> Result<crate::model::HitFacts> {
         let at = e.record.0 + e.record.1;
@@ -703,11 +703,10 @@ impl Index {
         e: &EntityRef<'_>,
         (off, len): (usize, usize),
     ) -> Result<T> {
-        let b = self
-            .records
-            .bytes()
-            .get(off..off + len)
-            .ok_or_else(|| corrupt(format::RECORDS_FILE, "a record reference is out of bounds"))?;
+        let b =
+            self.records.bytes().get(off..off + len).ok_or_else(|| {
+                corrupt(format::RECORDS_FILE, "a record reference is out of bounds")
+            })?;
         serde_json::from_slice(b)
             .map_err(|err| corrupt(format::RECORDS_FILE, format!("record of {}: {err}", e.id)))
     }

@@ -177,7 +177,7 @@ pub fn sun_letter(c: char) -> Option<&'static str> {
 }
 
 /// Whether a folded Arabic-script word starts with the article ال (a word
-/// of more than 3 letters, as [`arabic`] splits it).
+/// of more than 3 letters, as `arabic` splits it).
 pub fn has_arabic_article(word: &str) -> bool {
     let mut c = word.chars();
     c.next() == Some('ا') && c.next() == Some('ل') && word.chars().count() > 3 && word != "الله"

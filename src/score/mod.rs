@@ -1042,7 +1042,7 @@ fn needs_glue(side: &[Token], other: &[Token], listed: bool) -> bool {
     })
 }
 
-/// A token respelled as one of its other spellings (for [`respelled_glue`]).
+/// A token respelled as one of its other spellings (for `respelled_glue`).
 pub fn respelled(t: &Token, spelling: &str) -> Token {
     let mut r = t.clone();
     r.text = spelling.to_string();

@@ -11,7 +11,9 @@
 //! lookups the index certainly lacks). Expansions are cached per searcher,
 //! or in one [`ExpansionCache`] shared by a batch run's workers (customer
 //! names repeat their tokens); typo candidates from the deletion
-//! neighbourhood are checked with a bit-parallel distance (`osa`).
+//! neighbourhood (probed all at once in the index's hash table,
+//! [`crate::index::delhash`]) are checked with a bit-parallel distance
+//! (`osa`), their texts read in a batch first.
 //! Identifiers given with the query are looked up exactly.
 //!
 //! Common tokens must not explode the candidate set, and no listed name

@@ -870,9 +870,9 @@ impl ScreenReport {
         );
         let _ = writeln!(
             o,
-            "| class | n | target | strict ≥{t:.2} | party ≥{t:.2} | met (strict / party) | strict top-1 | party top-1 |"
+            "| class | n | target | strict ≥{t:.2} | party ≥{t:.2} | met (strict / party) | strict top-1 | party top-1 | same-person top-1 |"
         );
-        let _ = writeln!(o, "|---|---:|---:|---:|---:|---|---:|---:|");
+        let _ = writeln!(o, "|---|---:|---:|---:|---:|---|---:|---:|---:|");
         let met = |x: f64, target: f64| if x + 1e-9 >= target { "yes" } else { "no" };
         for (class, target) in TARGETS {
             let Some(r) = rows.iter().find(|r| r.class == class) else {
@@ -880,7 +880,7 @@ impl ScreenReport {
             };
             let _ = writeln!(
                 o,
-                "| {} | {} | {:.0} | {} | {} | {} / {} | {} | {} |",
+                "| {} | {} | {:.0} | {} | {} | {} / {} | {} | {} | {} |",
                 class,
                 r.n,
                 100.0 * target,
@@ -889,7 +889,8 @@ impl ScreenReport {
                 met(r.recall(at), target),
                 met(r.party_recall(at), target),
                 pct(r.top1_rate()),
-                pct(r.party_top1_rate())
+                pct(r.party_top1_rate()),
+                pct(r.person_top1_rate())
             );
         }
         let _ = writeln!(o);

@@ -524,3 +524,30 @@ fn the_stored_hit_facts_are_the_records() {
     assert!(dobs > 100 && countries > 100, "{dobs} {countries}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A word longer than any term by more than its deletions has no variant
+/// to look up, and is not made into millions of them (a hostile
+/// 3,000-letter token); a word just inside that length still finds the
+/// longest term it is two insertions away from.
+#[test]
+fn the_deletion_lookup_skips_words_too_long_for_any_term() {
+    let dir = tmp("dellong");
+    build(&small_lists(), &dir).unwrap();
+    let idx = Index::open(&dir).unwrap();
+    let (longest, tid) = (0..idx.term_count())
+        .map(|t| (idx.term_bytes(t).unwrap().len(), t))
+        .max()
+        .unwrap();
+    let text = idx.term(tid).unwrap().0.to_string();
+    assert_eq!(text.len(), longest, "terms are ASCII");
+    // Two letters inserted: 2 deletions away, at the length limit.
+    let near = format!("x{text}x");
+    let mut found = Vec::new();
+    idx.for_each_deletion_term(&near, 2, &mut |t| found.push(t));
+    assert!(found.contains(&tid), "{near}");
+    let hostile = "ab".repeat(1500);
+    let mut n = 0;
+    idx.for_each_deletion_term(&hostile, 2, &mut |_| n += 1);
+    assert_eq!(n, 0);
+    std::fs::remove_dir_all(&dir).ok();
+}

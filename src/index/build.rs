@@ -27,6 +27,13 @@ use crate::source::ParsedList;
 /// keys (skeleton, phonetic, the name's other tokens).
 pub const MAX_INDEXED_DELETIONS: usize = 2;
 
+/// A word of more characters than this gets no deletion variants but
+/// itself: no name part is that long (the bundled lists' longest term has
+/// 27 letters), and a hostile 3,000-letter one would have 4.5 million
+/// variants of 3,000 bytes each — in a list build, a customer index or a
+/// query alike.
+pub const MAX_DELETION_WORD: usize = 64;
+
 /// What a build produced.
 #[derive(Debug, Clone)]
 pub struct BuildReport {
@@ -80,9 +87,14 @@ pub fn deletions(word: &str, d: usize) -> Vec<String> {
     v
 }
 
-/// The deletion budget used for a term (index and query side alike).
+/// The deletion budget used for a term (index and query side alike): 0
+/// past [`MAX_DELETION_WORD`] characters.
 pub fn deletion_budget(word: &str) -> usize {
-    edit_budget(word.chars().count()).min(MAX_INDEXED_DELETIONS)
+    let n = word.chars().count();
+    if n > MAX_DELETION_WORD {
+        return 0;
+    }
+    edit_budget(n).min(MAX_INDEXED_DELETIONS)
 }
 
 fn kind_code(k: Kind) -> u8 {
@@ -647,5 +659,14 @@ mod tests {
         let d = deletions("abc", 1);
         assert_eq!(d, ["abc", "ab", "ac", "bc"]);
         assert_eq!(deletions("aab", 1), ["aab", "aa", "ab"]);
+    }
+
+    #[test]
+    fn a_word_too_long_for_a_name_part_gets_no_deletions() {
+        assert_eq!(deletion_budget("transstroymekhanizatsiya"), 2);
+        assert_eq!(deletion_budget(&"ж".repeat(MAX_DELETION_WORD)), 2);
+        let hostile = "ab".repeat(1500);
+        assert_eq!(deletion_budget(&hostile), 0);
+        assert_eq!(deletions(&hostile, deletion_budget(&hostile)), [hostile]);
     }
 }

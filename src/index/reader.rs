@@ -45,6 +45,8 @@ pub struct Index {
     /// The Bloom filter of term spellings and skeleton keys (see
     /// [`Index::probe`]).
     probe: std::sync::OnceLock<super::probe::Probe>,
+    /// The longest term's length in bytes, found on first use.
+    longest_term: std::sync::OnceLock<usize>,
 }
 
 impl std::fmt::Debug for Index {
@@ -245,6 +247,7 @@ impl Index {
             per_name: std::sync::OnceLock::new(),
             per_term: std::sync::OnceLock::new(),
             probe: std::sync::OnceLock::new(),
+            longest_term: std::sync::OnceLock::new(),
             manifest,
             terms,
             keys,
@@ -491,6 +494,19 @@ impl Index {
     /// [`deletions`](crate::index::build::deletions) find, all probed at
     /// once. A term may come more than once.
     pub fn for_each_deletion_term(&self, word: &str, budget: usize, f: &mut impl FnMut(u32)) {
+        // A key is at most as long as the longest term: a word with more
+        // characters left after its deletions has no variant to look up
+        // (and a hostile 3,000-letter word would have millions).
+        let longest = *self.longest_term.get_or_init(|| {
+            (0..self.n_terms)
+                .filter_map(|t| self.term_bytes(t).ok())
+                .map(<[u8]>::len)
+                .max()
+                .unwrap_or(0)
+        });
+        if word.chars().count().saturating_sub(budget) > longest {
+            return;
+        }
         let mut hashes = Vec::new();
         super::delhash::variant_hashes(word, budget, &mut hashes);
         self.deletions().lookup(&hashes, f);

@@ -287,6 +287,35 @@ mod tests {
         }
     }
 
+    /// The same on 5,000 random words over a small alphabet (runs of equal
+    /// letters, repeats like `abab`, a two-byte letter).
+    #[test]
+    fn the_variants_are_the_deletion_keys_on_random_words() {
+        let mut x: u64 = 7;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) as usize
+        };
+        let letters = ['a', 'b', 'c', 'ä'];
+        for _ in 0..5000 {
+            let n = next() % 10;
+            let w: String = (0..n).map(|_| letters[next() % letters.len()]).collect();
+            for budget in 0..=2 {
+                let want: BTreeSet<u64> = deletions(&w, budget)
+                    .iter()
+                    .filter(|d| !d.is_empty())
+                    .map(|d| hash(d.as_bytes()))
+                    .collect();
+                let mut got = Vec::new();
+                variant_hashes(&w, budget, &mut got);
+                let got: BTreeSet<u64> = got.into_iter().collect();
+                assert_eq!(got, want, "{w} {budget}");
+            }
+        }
+    }
+
     #[test]
     fn a_corrupt_table_gives_no_panic_and_no_endless_probe() {
         let full = vec![0xffu8; 64];

@@ -311,3 +311,21 @@ fn searchers_sharing_an_expansion_cache_answer_as_private_ones() {
     assert!(!Searcher::new(&other).share_cache(cache));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A "name" over a kilobyte (a pasted document, a hostile string) is an
+/// error that says so, not seconds of matching; a kilobyte is screened,
+/// and a word too long for a name part is matched without typo variants.
+#[test]
+fn a_name_over_a_kilobyte_is_refused_and_a_long_word_is_harmless() {
+    let mut s = Searcher::new(index());
+    let opts = Options::default();
+    let e = s
+        .screen(&name(&"ali ".repeat(20_000)), &opts)
+        .expect_err("an 80 KB name");
+    assert!(e.to_string().contains("80000 bytes"), "{e}");
+    let kilo = format!("{} Vladimir Putin", "x".repeat(1024 - 15));
+    assert_eq!(kilo.len(), 1024);
+    s.screen(&name(&kilo), &opts).expect("1 KiB is screened");
+    let long_word = format!("Vladimir {}", "ab".repeat(500));
+    assert!(s.screen(&name(&long_word), &opts).is_ok());
+}

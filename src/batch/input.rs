@@ -45,7 +45,7 @@ pub const MAX_RECORD_LINES: usize = 32;
 /// The longest name screened, in bytes of UTF-8 text. A longer "name" is
 /// not a name (a pasted document, a hostile row): an error record, not a
 /// megabyte query.
-pub const MAX_NAME_BYTES: usize = 1024;
+pub const MAX_NAME_BYTES: usize = crate::search::MAX_NAME_BYTES;
 /// The longest `id`, `type`, `dob`, `country` or `ids` field.
 pub const MAX_FIELD_BYTES: usize = 4096;
 /// The most identifiers taken from one record's `ids`.

@@ -91,7 +91,7 @@ mod osa;
 pub use cache::ExpansionCache;
 
 use crate::analysis::{analyze_deferred, Role, Token};
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
 use crate::index::build::deletion_budget;
 use crate::index::format::{key, normalize_id, vowel_swap_keys};
 use crate::index::{Index, PostingsRef, TokenRef};
@@ -129,6 +129,11 @@ pub const NAME_CACHE: usize = 50_000;
 pub const RECORD_CACHE: usize = 4096;
 /// Hard cap of candidate names scored per query.
 pub const MAX_CANDIDATES: usize = 5000;
+/// The longest name screened, in bytes of UTF-8 text: a longer "name" is
+/// not a name (a pasted document, a hostile string) but seconds of work
+/// (80 KB of "ali " took 5 s). Batch input, the server and the library
+/// all refuse it.
+pub const MAX_NAME_BYTES: usize = 1024;
 /// Weak aliases count this share of their score.
 pub const WEAK_ALIAS_FACTOR: f32 = 0.95;
 /// Score lost to a conflicting date of birth.
@@ -1034,9 +1039,19 @@ impl<'i> Searcher<'i> {
         }
     }
 
-    /// Screens one query (see the module docs).
+    /// Screens one query (see the module docs). A name over
+    /// [`MAX_NAME_BYTES`] is an error, not a query.
     pub fn screen(&mut self, q: &Query, opts: &Options) -> Result<Vec<Hit>> {
         self.stats = Stats::default();
+        if q.name.len() > MAX_NAME_BYTES {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "the name is {} bytes; the most screened is {MAX_NAME_BYTES} (is this a name?)",
+                    q.name.len()
+                ),
+            ));
+        }
         // Phonetic codes wait until a token is expanded or a name scored.
         let mut a = analyze_deferred(&q.name);
         // One handle for the whole query (for a shared index, one reference

@@ -351,6 +351,17 @@ fn item(
         _ => text(obj, path, "id", limits.max_field_chars)?.map(str::to_string),
     };
     let name = match text(obj, path, "name", limits.max_name_chars)? {
+        // The matcher's own limit, in bytes (500 characters of Han are 1,500).
+        Some(n) if n.len() > crate::search::MAX_NAME_BYTES => {
+            return Err(RequestError::field(
+                &join(path, "name"),
+                format!(
+                    "is {} bytes of UTF-8; at most {} are screened",
+                    n.len(),
+                    crate::search::MAX_NAME_BYTES
+                ),
+            ))
+        }
         Some(n) if !n.trim().is_empty() => n.to_string(),
         Some(_) => return Err(RequestError::field(&join(path, "name"), "is empty")),
         None => {
@@ -631,6 +642,11 @@ mod tests {
         let limits = Limits::default();
         let long = format!(r#"{{"name": "{}"}}"#, "a".repeat(limits.max_name_chars + 1));
         assert_eq!(parse(&long).unwrap_err().status, 422);
+        // Within the characters, over the matcher's bytes: 500 Han.
+        let han = format!(r#"{{"name": "{}"}}"#, "明".repeat(limits.max_name_chars));
+        let e = parse(&han).unwrap_err();
+        assert_eq!(e.status, 422);
+        assert!(e.to_string().contains("1500 bytes"), "{e}");
         let batch = format!(
             r#"{{"queries": [{}]}}"#,
             vec![r#"{"name":"a"}"#; limits.max_batch + 1].join(",")

@@ -28,6 +28,16 @@ fn small_lists() -> Vec<ParsedList> {
     found.lists
 }
 
+/// The index of [`small_lists`], built once for the tests that only read it.
+fn small_index() -> &'static Index {
+    static IDX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    IDX.get_or_init(|| {
+        let dir = tmp("small");
+        build(&small_lists(), &dir).unwrap();
+        Index::open(&dir).unwrap()
+    })
+}
+
 #[test]
 fn the_reader_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
@@ -176,9 +186,7 @@ fn every_name_is_retrievable_by_its_own_keys() {
 fn the_deletion_lookup_finds_what_the_variant_lookups_find() {
     use embargo::index::build::{deletion_budget, deletions};
     use std::collections::BTreeSet;
-    let dir = tmp("delwalk");
-    build(&small_lists(), &dir).unwrap();
-    let idx = Index::open(&dir).unwrap();
+    let idx = small_index();
     let mut words: Vec<String> = Vec::new();
     for tid in (0..idx.term_count()).step_by(7) {
         let (t, _, _) = idx.term(tid).unwrap();
@@ -227,7 +235,6 @@ fn the_deletion_lookup_finds_what_the_variant_lookups_find() {
         nonempty += usize::from(!got.is_empty());
     }
     assert!(nonempty > words.len() / 3, "{nonempty} of {}", words.len());
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -457,9 +464,7 @@ fn the_default_index_is_built_once_into_the_cache() {
 #[test]
 fn the_probe_passes_every_term_and_skeleton_and_few_others() {
     use embargo::index::format::key;
-    let dir = tmp("probe");
-    build(&small_lists(), &dir).unwrap();
-    let idx = Index::open(&dir).unwrap();
+    let idx = small_index();
     let probe = idx.probe();
     let mut skeletons = 0;
     for tid in 0..idx.term_count() {
@@ -494,7 +499,6 @@ fn the_probe_passes_every_term_and_skeleton_and_few_others() {
         passed * 50 < absent,
         "{passed} of {absent} absent spellings passed"
     );
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// The hit facts stored beside each record are what the record says: the
@@ -503,9 +507,7 @@ fn the_probe_passes_every_term_and_skeleton_and_few_others() {
 #[test]
 fn the_stored_hit_facts_are_the_records() {
     use embargo::model::HitFacts;
-    let dir = tmp("facts");
-    build(&small_lists(), &dir).unwrap();
-    let idx = Index::open(&dir).unwrap();
+    let idx = small_index();
     let (mut dobs, mut countries) = (0, 0);
     for i in 0..idx.entity_count() {
         let e = idx.entity(i).unwrap();
@@ -522,7 +524,6 @@ fn the_stored_hit_facts_are_the_records() {
         countries += usize::from(!stored.countries.is_empty());
     }
     assert!(dobs > 100 && countries > 100, "{dobs} {countries}");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// A word longer than any term by more than its deletions has no variant
@@ -531,9 +532,7 @@ fn the_stored_hit_facts_are_the_records() {
 /// longest term it is two insertions away from.
 #[test]
 fn the_deletion_lookup_skips_words_too_long_for_any_term() {
-    let dir = tmp("dellong");
-    build(&small_lists(), &dir).unwrap();
-    let idx = Index::open(&dir).unwrap();
+    let idx = small_index();
     let (longest, tid) = (0..idx.term_count())
         .map(|t| (idx.term_bytes(t).unwrap().len(), t))
         .max()
@@ -549,5 +548,4 @@ fn the_deletion_lookup_skips_words_too_long_for_any_term() {
     let mut n = 0;
     idx.for_each_deletion_term(&hostile, 2, &mut |_| n += 1);
     assert_eq!(n, 0);
-    std::fs::remove_dir_all(&dir).ok();
 }
